@@ -1,0 +1,45 @@
+# e-REPS — developer and demo commands. `make help` lists them.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+DEMO_ENV := DEBUG=true
+
+.PHONY: help install run demo test test-fast lint typecheck messages check clean bench
+
+help:
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --upgrade pip >/dev/null
+
+install: $(BIN)/python ## install the runtime and test dependencies into .venv
+	$(BIN)/pip install -r requirements-dev.txt
+
+run: install ## install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
+	mkdir -p var
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEMO_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
+	$(DEMO_ENV) $(BIN)/python manage.py seed_demo
+	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: install ## the whole test suite (PostgreSQL at 127.0.0.1 unless DATABASE_URL says otherwise)
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+	$(BIN)/pytest
+
+lint: ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+
+messages: ## extract the UI strings into locale/*/LC_MESSAGES/django.po
+	$(BIN)/python manage.py makemessages -l fr -l nl -l de -l en --ignore=.venv --ignore=var --no-obsolete
+
+check: lint test ## everything CI runs
+
+bench: ## the overview benchmark (see bench/README.md)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf var/db.sqlite3 var/mail var/media var/static

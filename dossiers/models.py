@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from accounts.models import Customer
+
+
+class Sequence(models.Model):
+    """A named counter for human-facing numbers (dossiers, orders, warranties).
+
+    Incremented under ``select_for_update`` so concurrent requests never share a number;
+    portable to SQLite for the demo, unlike a PostgreSQL sequence.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    value = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("compteur")
+        verbose_name_plural = _("compteurs")
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Actif")
+    QUOTE = "quote", _("Offre")
+    ORDERED = "ordered", _("Commandé")
+    IN_PRODUCTION = "in_production", _("En production")
+    DELIVERED = "delivered", _("Livré")
+    COMPLETED = "completed", _("Terminé")
+    SERVICE_REQUESTED = "service_requested", _("Demande de service")
+    CANCELLED = "cancelled", _("Annulé")
+
+
+class DossierQuerySet(models.QuerySet["Dossier"]):
+    def for_customer(self, customer: Customer) -> DossierQuerySet:
+        return self.filter(customer=customer)
+
+    def with_list_columns(self) -> DossierQuerySet:
+        return self.select_related("product", "product_group", "contact_person")
+
+
+class Dossier(models.Model):
+    number = models.CharField(_("numéro de dossier"), max_length=20, unique=True, editable=False)
+    customer = models.ForeignKey(
+        "accounts.Customer", verbose_name=_("client"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    reference = models.CharField(_("Votre référence"), max_length=100, blank=True)
+    product_group = models.ForeignKey(
+        "configurator.ProductGroup", verbose_name=_("groupe de produits"), on_delete=models.PROTECT, related_name="+"
+    )
+    product = models.ForeignKey(
+        "configurator.Product", verbose_name=_("produit"), on_delete=models.PROTECT, related_name="+"
+    )
+    contact_person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne de contact"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contact_dossiers",
+        limit_choices_to={"is_staff": True},
+    )
+    status = models.CharField(_("statut"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    order_number = models.CharField(_("numéro de commande"), max_length=20, blank=True, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+    # Denormalised for the overview's sort and "last activity" column: bumped by every
+    # service that touches the dossier (status change, message, order).
+    last_activity_at = models.DateTimeField(_("dernière activité"), default=timezone.now)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        ordering = ["-last_activity_at", "-id"]
+        indexes = [
+            models.Index(fields=["customer", "-last_activity_at", "-id"], name="dossier_cust_activity"),
+            models.Index(fields=["customer", "status", "-last_activity_at"], name="dossier_cust_status_activity"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

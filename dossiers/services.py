@@ -1,0 +1,34 @@
+"""Writes on dossiers. Views and commands call these; nothing else writes a dossier."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import Customer, User
+from configurator.models import Product
+
+from .models import Dossier, Sequence
+
+
+def next_number(name: str) -> int:
+    """The next value of counter ``name``; must run inside the caller's transaction."""
+    Sequence.objects.get_or_create(name=name)
+    Sequence.objects.filter(name=name).update(value=F("value") + 1)
+    return Sequence.objects.select_for_update().get(name=name).value
+
+
+@transaction.atomic
+def create_dossier(*, customer: Customer, user: User | None, product: Product, reference: str = "") -> Dossier:
+    year = timezone.localdate().year
+    number = f"{year}{next_number(f'dossier-{year}'):06d}"
+    return Dossier.objects.create(
+        number=number,
+        customer=customer,
+        reference=reference.strip(),
+        product_group=product.group,
+        product=product,
+        contact_person=customer.account_manager,
+        created_by=user,
+    )

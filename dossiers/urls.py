@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dossiers"
+
+urlpatterns = [
+    path("", views.dossier_list, name="dossier-list"),
+    path("new/", views.dossier_create_group, name="dossier-create-group"),
+    path("new/<int:group>/", views.dossier_create, name="dossier-create"),
+    path("<int:pk>/", views.dossier_detail, name="dossier-detail"),
+    path("<int:pk>/configurator/", views.dossier_configurator, name="dossier-configurator"),
+    path("<int:pk>/communication/", views.dossier_communication, name="dossier-communication"),
+    path("<int:pk>/history/", views.dossier_history, name="dossier-history"),
+]

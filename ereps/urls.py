@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.views import home
+
+admin.site.site_header = _("e-REPS – administration")
+admin.site.site_title = _("e-REPS")
+admin.site.index_title = _("Back-office")
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("accounts.urls")),
+    path("dossiers/", include("dossiers.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,99 @@
+"""Shared fixtures: three personas (owner, colleague of the same customer, outsider of
+another customer), staff, logged-in clients, and a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+
+from accounts.models import Customer, User
+from dossiers.models import Dossier
+
+from .factories import CustomerFactory, DealerFactory, DossierFactory, StaffFactory
+from .smtp import SmtpSink, smtp_sink  # noqa: F401  (fixture re-export)
+
+
+@pytest.fixture
+def staff(db: None) -> User:
+    return StaffFactory(email="contact@renson.example", first_name="Sophie", last_name="Vermeulen")
+
+
+@pytest.fixture
+def customer(staff: User) -> Customer:
+    return CustomerFactory(number="100200", name="Menuiserie Dupont", account_manager=staff)
+
+
+@pytest.fixture
+def other_customer(staff: User) -> Customer:
+    return CustomerFactory(number="300400", name="Zonwering Janssens", account_manager=staff, language="nl")
+
+
+@pytest.fixture
+def owner(customer: Customer) -> User:
+    return DealerFactory(email="marie@dupont.example", customer=customer)
+
+
+@pytest.fixture
+def colleague(customer: Customer) -> User:
+    return DealerFactory(email="jan@dupont.example", customer=customer, language="nl")
+
+
+@pytest.fixture
+def outsider(other_customer: Customer) -> User:
+    return DealerFactory(email="els@janssens.example", customer=other_customer, language="nl")
+
+
+@pytest.fixture
+def dossier(customer: Customer, owner: User) -> Dossier:
+    return DossierFactory(customer=customer, created_by=owner)
+
+
+def _client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def owner_client(owner: User) -> Client:
+    return _client_for(owner)
+
+
+@pytest.fixture
+def colleague_client(colleague: User) -> Client:
+    return _client_for(colleague)
+
+
+@pytest.fixture
+def outsider_client(outsider: User) -> Client:
+    return _client_for(outsider)
+
+
+@pytest.fixture
+def staff_client(staff: User) -> Client:
+    return _client_for(staff)
+
+
+@pytest.fixture
+def superuser(db: None) -> User:
+    return User.objects.create_superuser(email="root@renson.example", password="x-root-password-1")
+
+
+@pytest.fixture
+def superuser_client(superuser: User) -> Client:
+    return _client_for(superuser)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """Uploads of a test go to its own folder, never to var/."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}},
+    }
+    yield
+
+
+__all__ = ["SmtpSink"]

@@ -1,0 +1,125 @@
+"""Every dealer URL, visited by the wrong people.
+
+The list below must name every URL whose view is wrapped in ``dealer_required``; the
+first test fails when a new dealer URL is added without an entry here, and when a URL
+is neither a dealer view nor declared public. Each entry says how to build the URL's
+arguments from the ``world`` fixture and whether it addresses a customer-owned object
+(an outsider gets 404) or a page that only ever lists the visitor's own data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from accounts.models import User
+from dossiers.models import Dossier
+
+
+@dataclass
+class World:
+    owner: User
+    outsider: User
+    staff: User
+    dossier: Dossier
+
+
+@dataclass(frozen=True)
+class Entry:
+    kwargs: Callable[[World], dict[str, Any]]
+    owned: bool  # True: the URL names an object of the owner's customer → 404 for others
+
+
+def _none(world: World) -> dict[str, Any]:
+    return {}
+
+
+def _dossier(world: World) -> dict[str, Any]:
+    return {"pk": world.dossier.pk}
+
+
+DEALER_URLS: dict[str, Entry] = {
+    "dossiers:dossier-list": Entry(_none, owned=False),
+    "dossiers:dossier-create-group": Entry(_none, owned=False),
+    "dossiers:dossier-create": Entry(lambda w: {"group": w.dossier.product_group_id}, owned=False),
+    "dossiers:dossier-detail": Entry(_dossier, owned=True),
+    "dossiers:dossier-configurator": Entry(_dossier, owned=True),
+    "dossiers:dossier-communication": Entry(_dossier, owned=True),
+    "dossiers:dossier-history": Entry(_dossier, owned=True),
+}
+
+# URLs that are not dealer pages: authentication, language, the admin (staff only).
+PUBLIC_PREFIXES = ("accounts:", "admin:", "home")
+
+
+def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, Any]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, ns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}", pattern.callback
+
+
+def test_every_dealer_url_is_listed_and_every_other_url_is_public() -> None:
+    found = dict(_walk(get_resolver().url_patterns))
+    dealer = {name for name, view in found.items() if getattr(view, "dealer_view", False)}
+    assert dealer == set(DEALER_URLS), "update DEALER_URLS: a dealer URL was added or removed"
+    unguarded = {n for n in found if n not in dealer and not n.startswith(PUBLIC_PREFIXES)}
+    assert not unguarded, f"views neither dealer_required nor public: {sorted(unguarded)}"
+
+
+@pytest.fixture
+def world(owner: User, outsider: User, staff: User, dossier: Dossier) -> World:
+    return World(owner=owner, outsider=outsider, staff=staff, dossier=dossier)
+
+
+def _client(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("name", sorted(DEALER_URLS))
+def test_anonymous_is_sent_to_login(name: str, world: World) -> None:
+    url = reverse(name, kwargs=DEALER_URLS[name].kwargs(world))
+    response = Client().get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+    # A POST never reaches the view: login redirect, or 405 for a read-only page.
+    response = Client().post(url)
+    assert response.status_code in (302, 405)
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("name", sorted(DEALER_URLS))
+def test_other_customer_gets_404_or_only_its_own_data(name: str, world: World) -> None:
+    entry = DEALER_URLS[name]
+    url = reverse(name, kwargs=entry.kwargs(world))
+    client = _client(world.outsider)
+    if entry.owned:
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code in (404, 405)
+    else:
+        response = client.get(url)
+        assert response.status_code == 200
+        assert world.dossier.number not in response.content.decode()
+        assert world.dossier.reference not in response.content.decode()
+
+
+@pytest.mark.parametrize("name", sorted(DEALER_URLS))
+def test_staff_never_reach_dealer_pages(name: str, world: World) -> None:
+    url = reverse(name, kwargs=DEALER_URLS[name].kwargs(world))
+    assert _client(world.staff).get(url).status_code == 404
+
+
+@pytest.mark.parametrize("name", sorted(n for n, e in DEALER_URLS.items() if e.owned))
+def test_owner_reaches_its_own_objects(name: str, world: World) -> None:
+    url = reverse(name, kwargs=DEALER_URLS[name].kwargs(world))
+    assert _client(world.owner).get(url).status_code == 200
