@@ -92,6 +92,8 @@ def _media_root(settings, tmp_path) -> Iterator[None]:  # type: ignore[no-untype
     settings.STORAGES = {
         **settings.STORAGES,
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}},
+        # The manifest needs collectstatic; tests serve the source files as they are.
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     yield
 
