@@ -98,3 +98,46 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Dossier créé")
+    STATUS_CHANGED = "status_changed", _("Statut modifié")
+    ORDER_PLACED = "order_placed", _("Commande passée")
+    MESSAGE_POSTED = "message_posted", _("Message ajouté")
+    DOCUMENT_GENERATED = "document_generated", _("Document généré")
+    ATTACHMENT_DEACTIVATED = "attachment_deactivated", _("Annexe désactivée")
+    COPIED = "copied", _("Dossier copié")
+
+
+class HistoryEventQuerySet(models.QuerySet["HistoryEvent"]):
+    def visible_to(self, user: models.Model) -> HistoryEventQuerySet:
+        """Events about ``Interne`` messages exist for the customer's users only."""
+        if getattr(user, "is_staff", False):
+            return self.filter(internal=False)
+        return self
+
+
+class HistoryEvent(models.Model):
+    """Append-only log of a dossier (Historique tab). Never updated, never deleted."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("type"), max_length=30, choices=EventKind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Concerns an Interne message: hidden from every staff query.
+    internal = models.BooleanField(default=False)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+
+    objects = HistoryEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("événement")
+        verbose_name_plural = _("événements")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["dossier", "-created_at", "-id"], name="event_dossier_time")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"

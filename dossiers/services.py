@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import Customer, User
 from configurator.models import Product
 
-from .models import Dossier, Sequence
+from .models import Dossier, EventKind, HistoryEvent, Sequence
 
 
 def next_number(name: str) -> int:
@@ -23,7 +23,7 @@ def next_number(name: str) -> int:
 def create_dossier(*, customer: Customer, user: User | None, product: Product, reference: str = "") -> Dossier:
     year = timezone.localdate().year
     number = f"{year}{next_number(f'dossier-{year}'):06d}"
-    return Dossier.objects.create(
+    dossier = Dossier.objects.create(
         number=number,
         customer=customer,
         reference=reference.strip(),
@@ -32,3 +32,19 @@ def create_dossier(*, customer: Customer, user: User | None, product: Product, r
         contact_person=customer.account_manager,
         created_by=user,
     )
+    record_event(dossier=dossier, kind=EventKind.CREATED, actor=user)
+    return dossier
+
+
+def record_event(
+    *,
+    dossier: Dossier,
+    kind: str,
+    actor: User | None,
+    internal: bool = False,
+    data: dict[str, object] | None = None,
+) -> HistoryEvent:
+    """Append to the dossier's Historique and bump its last activity (caller's transaction)."""
+    event = HistoryEvent.objects.create(dossier=dossier, kind=kind, actor=actor, internal=internal, data=data or {})
+    Dossier.objects.filter(pk=dossier.pk).update(last_activity_at=event.created_at)
+    return event
