@@ -84,6 +84,9 @@ class Dossier(models.Model):
     # Denormalised for the overview's sort and "last activity" column: bumped by every
     # service that touches the dossier (status change, message, order).
     last_activity_at = models.DateTimeField(_("dernière activité"), default=timezone.now)
+    # Denormalised for the unread marker: compared with the reader's DossierSeen.seen_at
+    # so the overview needs no subquery over the messages table.
+    last_message_at = models.DateTimeField(_("dernier message"), null=True, blank=True, editable=False)
 
     objects = DossierQuerySet.as_manager()
 
@@ -98,6 +101,22 @@ class Dossier(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class DossierSeen(models.Model):
+    """When a user last opened a dossier's Communication tab (drives the unread marker)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="seen_marks")
+    seen_at = models.DateTimeField(_("vu le"))
+
+    class Meta:
+        verbose_name = _("lecture")
+        verbose_name_plural = _("lectures")
+        constraints = [models.UniqueConstraint(fields=["user", "dossier"], name="dossier_seen_user_dossier_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.dossier_id} {self.seen_at:%Y-%m-%d %H:%M}"
 
 
 class EventKind(models.TextChoices):
@@ -124,7 +143,12 @@ class HistoryEvent(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("type"), max_length=30, choices=EventKind.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("par"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     # Concerns an Interne message: hidden from every staff query.
     internal = models.BooleanField(default=False)

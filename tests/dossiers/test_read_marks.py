@@ -1,0 +1,31 @@
+"""The unread marker's inputs: the dossier's last message time and the reader's mark."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from dossiers import services
+from dossiers.models import Dossier, DossierSeen
+
+pytestmark = pytest.mark.django_db
+
+
+def test_note_message_posted_bumps_last_message_and_activity(dossier: Dossier) -> None:
+    at = timezone.now() + timedelta(minutes=5)
+    services.note_message_posted(dossier=dossier, at=at)
+    dossier.refresh_from_db()
+    assert dossier.last_message_at == at
+    assert dossier.last_activity_at == at
+
+
+def test_mark_dossier_seen_upserts_one_row_per_user(dossier: Dossier, owner: User, colleague: User) -> None:
+    services.mark_dossier_seen(user=owner, dossier=dossier)
+    first = DossierSeen.objects.get(user=owner, dossier=dossier).seen_at
+    services.mark_dossier_seen(user=owner, dossier=dossier)
+    services.mark_dossier_seen(user=colleague, dossier=dossier)
+    assert DossierSeen.objects.filter(dossier=dossier).count() == 2
+    assert DossierSeen.objects.get(user=owner, dossier=dossier).seen_at >= first
