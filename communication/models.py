@@ -1,0 +1,1 @@
+from .outbox_models import OutboundMail  # noqa: F401
