@@ -131,7 +131,8 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=VAR_DIR / "static")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
-MEDIA_URL = None  # uploads are only served through views that check access
+# No URL pattern serves MEDIA_URL: uploads are only served through views that check access.
+MEDIA_URL = "/media/"
 
 # Files: local storage by default; S3 (django-storages) when a bucket is configured.
 AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")

@@ -1,0 +1,42 @@
+from typing import Any
+
+import pytest
+
+from accounts.models import User
+from dossiers.models import Dossier
+from tests.factories import DossierFactory
+
+from .conftest import login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_dealer_logs_in_opens_overview_and_dossier_and_switches_language(
+    page: Any, live_server: Any, owner: User, outsider: User
+) -> None:
+    mine = DossierFactory(customer=owner.customer, reference="Villa Leroy")
+    theirs = DossierFactory(customer=outsider.customer, reference="Chantier secret")
+
+    login(page, live_server, owner)
+    assert page.get_by_role("heading", name="Aperçu des dossiers").is_visible()
+    assert page.get_by_text("Villa Leroy").is_visible()
+    assert page.get_by_text(theirs.reference).count() == 0
+
+    page.get_by_role("link", name=mine.number).click()
+    assert page.get_by_role("heading", name=f"Dossier {mine.number}").is_visible()
+    for tab in ("Information", "Configurateur", "Communication", "Historique"):
+        assert page.get_by_role("link", name=tab, exact=True).is_visible()
+    page.get_by_role("link", name="Historique", exact=True).click()
+    assert page.get_by_role("link", name="Historique", exact=True).get_attribute("aria-current") == "page"
+
+    page.get_by_label("Langue").select_option("nl")
+    page.wait_for_load_state("domcontentloaded")
+    assert page.get_by_role("link", name="Dossieroverzicht").is_visible()
+    owner.refresh_from_db()
+    assert owner.language == "nl"
+
+
+def test_wrong_password_shows_a_clear_error(page: Any, live_server: Any, owner: User) -> None:
+    login(page, live_server, owner, password="not-the-password")
+    assert page.get_by_text("Adresse e-mail ou mot de passe incorrect").is_visible()
+    assert Dossier.objects.count() == 0
