@@ -1,7 +1,7 @@
 """Rendering of the portal's mails: one template triple per mail, in the recipient's language.
 
 Templates live in ``templates/emails/<name>/`` as ``subject.txt``, ``body.txt`` and
-``body.html``.
+``body.html``. Sending goes through the outbox (``communication.outbox.queue_mail``).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -34,21 +33,13 @@ def render_mail(template: str, context: dict[str, Any], language: str) -> Render
         text = render_to_string(f"emails/{template}/body.txt", ctx)
         html = render_to_string(f"emails/{template}/body.html", ctx)
     # A subject is one line: a newline in it would be a header injection.
-    subject = " ".join(subject.split())
-    return RenderedMail(subject=subject, text=text, html=html)
+    return RenderedMail(subject=" ".join(subject.split()), text=text, html=html)
 
 
 def send_templated_mail(
     *, to: str, language: str, template: str, context: dict[str, Any], reply_to: str | None = None
 ) -> None:
-    mail = render_mail(template, context, language)
-    message = EmailMultiAlternatives(
-        subject=mail.subject,
-        body=mail.text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        reply_to=[reply_to] if reply_to else None,
-        headers={"Content-Language": language},
-    )
-    message.attach_alternative(mail.html, "text/html")
-    message.send()
+    """Queue a templated mail in the outbox; it is sent after the current transaction commits."""
+    from .outbox import queue_mail  # outbox renders with render_mail above
+
+    queue_mail(to=to, language=language, template=template, context=context, reply_to=reply_to)

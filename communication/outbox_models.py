@@ -61,4 +61,4 @@ class OutboundMail(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.recipient} – {self.subject}"
+        return f"{self.recipient}: {self.subject}"

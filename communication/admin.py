@@ -1,0 +1,334 @@
+"""Back-office of the Communication tab: messages, answers, the complaint queue, files.
+
+Every queryset here starts from ``visible_to(request.user)``: no staff member, superuser
+included, ever gets an ``Interne`` message — not in a list, a search, a count, an inline,
+a change page or a file download.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import admin_outbox  # noqa: F401
+from .downloads import attachment_response
+from .models import Attachment, Complaint, ComplaintState, Message
+from .services import ComplaintMoveRefused, answer_message, change_complaint_state
+
+
+def _download_link(attachment: Attachment) -> str:
+    url = reverse("admin:communication_attachment_download", args=[attachment.pk])
+    return format_html('<a href="{}">{}</a>', url, attachment.original_name)
+
+
+class AttachmentInline(admin.TabularInline):
+    model = Attachment
+    fields = ["download", "size", "content_type", "uploaded_by", "created_at", "is_active", "deactivated_at"]
+    readonly_fields = fields  # type: ignore[assignment]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Attachment]:
+        return Attachment.objects.visible_to(request.user).select_related("uploaded_by")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("Fichier"))
+    def download(self, obj: Attachment) -> str:
+        return _download_link(obj)
+
+
+class ReplyInline(admin.TabularInline):
+    model = Message
+    fk_name = "parent"
+    verbose_name = _("réponse")
+    verbose_name_plural = _("réponses")
+    fields = ["created_at", "type", "author", "body"]
+    readonly_fields = fields  # type: ignore[assignment]
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
+        return Message.objects.visible_to(request.user).select_related("author")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class AnswerForm(forms.Form):
+    body = forms.CharField(label=_("Réponse"), widget=forms.Textarea(attrs={"rows": 8, "cols": 80}), max_length=20_000)
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "dossier", "customer", "type", "audience", "author", "short_body", "answer_link"]
+    list_filter = ["type", "audience", "dossier__customer", "created_at"]
+    search_fields = ["dossier__number", "dossier__customer__number", "dossier__customer__name", "title", "body"]
+    list_select_related = ["dossier", "dossier__customer", "author"]
+    date_hierarchy = "created_at"
+    fields = ["dossier", "type", "audience", "author", "parent", "created_at", "title", "body", "email_recipients"]
+    readonly_fields = fields  # type: ignore[assignment]
+    inlines = [AttachmentInline, ReplyInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
+        return Message.objects.visible_to(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # messages are posted through services (portal, answer form)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a thread is a record: read-only, answered, never edited
+
+    @admin.display(description=_("client"), ordering="dossier__customer__number")
+    def customer(self, obj: Message) -> str:
+        return obj.dossier.customer.number
+
+    @admin.display(description=_("message"))
+    def short_body(self, obj: Message) -> str:
+        text = obj.title or obj.body
+        return text[:80] + ("…" if len(text) > 80 else "")
+
+    @admin.display(description=_("Répondre"))
+    def answer_link(self, obj: Message) -> str:
+        if obj.author is None or obj.author.is_staff:
+            return ""
+        url = reverse("admin:communication_message_answer", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Répondre"))
+
+    def get_urls(self) -> list[Any]:
+        custom = [
+            path(
+                "<int:object_id>/answer/",
+                self.admin_site.admin_view(self.answer_view),
+                name="communication_message_answer",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def answer_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """Staff answer a dealer's Remarque (or any message): the author gets « réponse à votre remarque »."""
+        if not self.has_view_permission(request):
+            raise Http404
+        parent = get_object_or_404(
+            self.get_queryset(request).select_related("dossier", "dossier__customer", "author"), pk=object_id
+        )
+        form = AnswerForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                answer_message(parent=parent, author=request.user, body=form.cleaned_data["body"])  # type: ignore[arg-type]
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(request, _("La réponse a été enregistrée et envoyée à l'auteur."), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:communication_message_change", args=[parent.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Répondre au message"),
+            "opts": self.opts,
+            "original": parent,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/communication/message/answer.html", context)
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        extra_context = {
+            **(extra_context or {}),
+            "answer_url": reverse("admin:communication_message_answer", args=[object_id]),
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "dossier", "message", "size", "uploaded_by", "created_at", "is_active"]
+    list_filter = ["is_active", "message__type", "message__dossier__customer"]
+    search_fields = ["original_name", "message__dossier__number", "message__dossier__customer__number"]
+    list_select_related = ["message", "message__dossier", "uploaded_by"]
+    fields = [
+        "download",
+        "message",
+        "original_name",
+        "size",
+        "content_type",
+        "uploaded_by",
+        "created_at",
+        "is_active",
+        "deactivated_at",
+        "deactivated_by",
+    ]
+    readonly_fields = fields  # type: ignore[assignment]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Attachment]:
+        return Attachment.objects.visible_to(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # kept in storage, deactivated ones too
+
+    @admin.display(description=_("dossier"), ordering="message__dossier__number")
+    def dossier(self, obj: Attachment) -> str:
+        return obj.message.dossier.number
+
+    @admin.display(description=_("Fichier"))
+    def download(self, obj: Attachment) -> str:
+        return _download_link(obj)
+
+    def get_urls(self) -> list[Any]:
+        custom = [
+            path(
+                "<int:object_id>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="communication_attachment_download",
+            ),
+        ]
+        return custom + super().get_urls()
+
+    def download_view(self, request: HttpRequest, object_id: int) -> HttpResponseBase:
+        if not self.has_view_permission(request):
+            raise Http404
+        return attachment_response(get_object_or_404(self.get_queryset(request), pk=object_id))
+
+
+class ComplaintAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Réponse au revendeur"), widget=forms.Textarea(attrs={"rows": 6, "cols": 80}), required=False
+    )
+
+
+class ComplaintAdminForm(forms.ModelForm):
+    class Meta:
+        model = Complaint
+        fields = ["state", "answer"]
+
+
+@admin.register(Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    form = ComplaintAdminForm
+    list_display = ["created_at", "dossier", "customer", "kind", "state", "handler", "updated_at"]
+    list_filter = ["state", "handler", "dossier__customer", "message__type"]
+    search_fields = [
+        "dossier__number",
+        "dossier__customer__number",
+        "dossier__customer__name",
+        "message__body",
+        "answer",
+    ]
+    list_select_related = ["dossier", "dossier__customer", "handler", "message"]
+    date_hierarchy = "created_at"
+    fields = ["dossier", "complaint_message", "state", "answer", "handler", "created_at", "updated_at", "closed_at"]
+    readonly_fields = ["dossier", "complaint_message", "handler", "created_at", "updated_at", "closed_at"]
+    actions = ["mark_in_progress", "mark_resolved", "mark_rejected"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
+        return Complaint.objects.visible_to(request.user)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("client"), ordering="dossier__customer__number")
+    def customer(self, obj: Complaint) -> str:
+        return obj.dossier.customer.number
+
+    @admin.display(description=_("type"))
+    def kind(self, obj: Complaint) -> str:
+        return str(obj.message.get_type_display())
+
+    @admin.display(description=_("plainte"))
+    def complaint_message(self, obj: Complaint) -> str:
+        url = reverse("admin:communication_message_change", args=[obj.message_id])
+        return format_html(
+            '<a href="{}">{}</a><div style="white-space:pre-wrap">{}</div>', url, obj.message, obj.message.body
+        )
+
+    def save_model(self, request: HttpRequest, obj: Complaint, form: Any, change: bool) -> None:
+        """Edits go through the service, which checks the move and mails the dealer."""
+        original = Complaint.objects.get(pk=obj.pk)
+        try:
+            change_complaint_state(
+                complaint=original,
+                state=form.cleaned_data["state"],
+                handler=request.user,  # type: ignore[arg-type]
+                answer=form.cleaned_data["answer"],
+            )
+        except ComplaintMoveRefused as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+
+    def _move(self, request: HttpRequest, queryset: QuerySet[Complaint], state: str, answer: str | None) -> int:
+        done = 0
+        for complaint in queryset:
+            try:
+                change_complaint_state(complaint=complaint, state=state, handler=request.user, answer=answer)  # type: ignore[arg-type]
+            except ComplaintMoveRefused as exc:
+                self.message_user(request, f"{complaint}: {exc}", messages.WARNING)
+            else:
+                done += 1
+        return done
+
+    def _done(self, request: HttpRequest, count: int) -> None:
+        self.message_user(
+            request,
+            ngettext("%(count)d plainte mise à jour.", "%(count)d plaintes mises à jour.", count) % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Marquer « En cours de traitement »"))
+    def mark_in_progress(self, request: HttpRequest, queryset: QuerySet[Complaint]) -> None:
+        self._done(request, self._move(request, queryset, ComplaintState.IN_PROGRESS, None))
+
+    def _close_with_answer(
+        self, request: HttpRequest, queryset: QuerySet[Complaint], state: str
+    ) -> HttpResponse | None:
+        """An intermediate page asks for the answer sent to the dealer(s)."""
+        if "apply" in request.POST:
+            form = ComplaintAnswerForm(request.POST)
+            if form.is_valid():
+                self._done(request, self._move(request, queryset, state, form.cleaned_data["answer"] or None))
+                return None
+        else:
+            form = ComplaintAnswerForm()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Réponse au revendeur"),
+            "opts": self.opts,
+            "queryset": queryset,
+            "form": form,
+            "action": request.POST.get("action"),
+            "state_label": ComplaintState(state).label,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/communication/complaint/answer_action.html", context)
+
+    @admin.action(description=_("Marquer « Résolue » (avec une réponse)"))
+    def mark_resolved(self, request: HttpRequest, queryset: QuerySet[Complaint]) -> HttpResponse | None:
+        return self._close_with_answer(request, queryset, ComplaintState.RESOLVED)
+
+    @admin.action(description=_("Marquer « Rejetée » (avec une réponse)"))
+    def mark_rejected(self, request: HttpRequest, queryset: QuerySet[Complaint]) -> HttpResponse | None:
+        return self._close_with_answer(request, queryset, ComplaintState.REJECTED)
