@@ -1,14 +1,130 @@
-from django.contrib import admin
+"""Staff side of dossiers. Status changes only through actions that call the workflow services,
+so the rules and the Historique hold for staff exactly as for dealers."""
 
-from .models import Dossier
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Dossier, HistoryEvent, Status
+
+
+class HistoryEventInline(admin.TabularInline):
+    model = HistoryEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "kind", "description", "actor"]
+    readonly_fields = ["created_at", "kind", "description", "actor"]
+    ordering = ["-created_at", "-id"]
+    verbose_name_plural = _("Historique")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[HistoryEvent]:
+        # Events about Interne messages are for the dealer's colleagues only, never staff.
+        return super().get_queryset(request).visible_to(request.user).select_related("actor")  # type: ignore[attr-defined]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.display(description=_("détail"))
+    def description(self, event: HistoryEvent) -> str:
+        return event.description
+
+
+def _apply(request: HttpRequest, queryset: QuerySet[Dossier], service: Callable[..., Dossier], **kwargs: Any) -> None:
+    """Run ``service`` on each selected dossier; a refusal is reported, never half-applied."""
+    done = 0
+    for dossier in queryset.order_by("pk"):
+        try:
+            service(dossier=dossier, user=request.user, **kwargs)
+        except services.TransitionRefused as refusal:
+            messages.warning(request, f"{dossier.number} : {refusal}")
+        else:
+            done += 1
+    if done:
+        messages.success(request, gettext("%(count)d dossier(s) modifié(s).") % {"count": done})
+
+
+@admin.action(description=_("Passer au statut « En production »"))
+def advance_to_in_production(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Dossier]) -> None:
+    _apply(request, queryset, services.advance_status, to=Status.IN_PRODUCTION)
+
+
+@admin.action(description=_("Passer au statut « Livré »"))
+def advance_to_delivered(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Dossier]) -> None:
+    _apply(request, queryset, services.advance_status, to=Status.DELIVERED)
+
+
+@admin.action(description=_("Passer au statut « Terminé »"))
+def advance_to_completed(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Dossier]) -> None:
+    _apply(request, queryset, services.advance_status, to=Status.COMPLETED)
+
+
+@admin.action(description=_("Annuler le dossier"))
+def cancel(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Dossier]) -> None:
+    _apply(request, queryset, services.cancel_dossier)
 
 
 @admin.register(Dossier)
 class DossierAdmin(admin.ModelAdmin):
-    list_display = ["number", "customer", "reference", "product", "status", "contact_person", "last_activity_at"]
-    list_filter = ["status", "product_group", "contact_person", "customer"]
+    list_display = ["number", "customer_number", "reference", "product", "status", "contact_person", "last_activity_at"]
+    list_filter = ["status", "product_group", "customer", "contact_person"]
     search_fields = ["number", "order_number", "reference", "customer__number", "customer__name"]
     list_select_related = ["customer", "product", "contact_person"]
-    readonly_fields = ["number", "created_at", "updated_at", "last_activity_at", "created_by"]
+    # The status is changed by the actions only: a raw edit would skip the workflow and the history.
+    readonly_fields = [
+        "number",
+        "status",
+        "order_number",
+        "warranty_numbers",
+        "created_at",
+        "updated_at",
+        "last_activity_at",
+        "last_message_at",
+        "created_by",
+    ]
+    fields = [
+        "number",
+        "customer",
+        "reference",
+        "product_group",
+        "product",
+        "contact_person",
+        "status",
+        "order_number",
+        "warranty_numbers",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "last_activity_at",
+        "last_message_at",
+    ]
     autocomplete_fields = ["customer", "contact_person"]
     date_hierarchy = "created_at"
+    actions = [advance_to_in_production, advance_to_delivered, advance_to_completed, cancel]
+    inlines = [HistoryEventInline]
+    ordering = ["-last_activity_at", "-id"]
+
+    @admin.display(description=_("numéro de client"), ordering="customer__number")
+    def customer_number(self, dossier: Dossier) -> str:
+        return dossier.customer.number
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Dossiers are born in the portal (create_dossier numbers them and starts the history).
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # The owner of a dossier never changes: its history and messages belong to that customer.
+        return [*self.readonly_fields, "customer"] if obj is not None else list(self.readonly_fields)

@@ -4,11 +4,12 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.db.models import ExpressionWrapper, F, FilteredRelation, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from accounts.models import Customer
+    from accounts.models import Customer, User
 
 
 class Sequence(models.Model):
@@ -46,6 +47,47 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
 
     def with_list_columns(self) -> DossierQuerySet:
         return self.select_related("product", "product_group", "contact_person")
+
+    def with_reader_marks(self, user: User) -> DossierQuerySet:
+        """Annotate ``is_favourite`` and ``is_unread`` for ``user`` with two LEFT JOINs.
+
+        Joins rather than per-row subqueries: both tables are unique on (user, dossier),
+        so each dossier row meets at most one mark and the page stays one query.
+        """
+        return self.annotate(
+            my_favourite=FilteredRelation("favourites", condition=Q(favourites__user=user)),
+            my_seen=FilteredRelation("seen_marks", condition=Q(seen_marks__user=user)),
+        ).annotate(
+            is_favourite=ExpressionWrapper(Q(my_favourite__id__isnull=False), output_field=models.BooleanField()),
+            is_unread=ExpressionWrapper(
+                Q(last_message_at__isnull=False)
+                & (Q(my_seen__seen_at__isnull=True) | Q(last_message_at__gt=F("my_seen__seen_at"))),
+                output_field=models.BooleanField(),
+            ),
+        )
+
+    def search(self, text: str) -> DossierQuerySet:
+        """Dossiers whose number, order number, reference, warranty numbers or product name contain ``text``.
+
+        Each text column has a trigram index on PostgreSQL (migration 0005), so the OR
+        of ``icontains`` lookups becomes a BitmapOr of index scans; product names come
+        from the small catalogue and are matched first, by id.
+        """
+        from configurator.models import Product
+
+        text = text.strip()
+        if not text:
+            return self
+        product_match = Q()
+        for language in ("fr", "nl", "de", "en"):
+            product_match |= Q(**{f"name_{language}__icontains": text})
+        return self.filter(
+            Q(number__icontains=text)
+            | Q(order_number__icontains=text)
+            | Q(reference__icontains=text)
+            | Q(warranty_numbers__icontains=text)
+            | Q(product__in=Product.objects.filter(product_match).values("pk"))
+        )
 
 
 class Dossier(models.Model):
@@ -87,6 +129,9 @@ class Dossier(models.Model):
     # Denormalised for the unread marker: compared with the reader's DossierSeen.seen_at
     # so the overview needs no subquery over the messages table.
     last_message_at = models.DateTimeField(_("dernier message"), null=True, blank=True, editable=False)
+    # Denormalised for the overview's search: the warranty numbers of the dossier's order,
+    # space-separated, written by dossiers.services.note_warranty_numbers.
+    warranty_numbers = models.TextField(_("numéros de garantie"), blank=True, editable=False)
 
     objects = DossierQuerySet.as_manager()
 
@@ -117,6 +162,22 @@ class DossierSeen(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.dossier_id} {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class Favourite(models.Model):
+    """A dossier starred by one user (favourites are personal, not shared with colleagues)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="favourites")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("favori")
+        verbose_name_plural = _("favoris")
+        constraints = [models.UniqueConstraint(fields=["user", "dossier"], name="favourite_user_dossier_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ★ {self.dossier_id}"
 
 
 class EventKind(models.TextChoices):
@@ -165,3 +226,31 @@ class HistoryEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.kind} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def description(self) -> str:
+        """One line for the Historique tab, in the reader's language.
+
+        ``data`` holds codes (status values, numbers), never rendered text, so an event
+        written in one language reads in another.
+        """
+        data = self.data or {}
+        if self.kind == EventKind.STATUS_CHANGED:
+            return _("« %(old)s » → « %(new)s »") % {
+                "old": _status_label(data.get("from")),
+                "new": _status_label(data.get("to")),
+            }
+        if self.kind == EventKind.ORDER_PLACED and data.get("order_number"):
+            return _("Numéro de commande : %(number)s") % {"number": data["order_number"]}
+        if self.kind == EventKind.COPIED and data.get("copied_from"):
+            return _("Copie du dossier %(number)s") % {"number": data["copied_from"]}
+        if self.kind == EventKind.COPIED and data.get("copied_to"):
+            return _("Copié vers le dossier %(number)s") % {"number": data["copied_to"]}
+        return str(data.get("summary", ""))
+
+
+def _status_label(value: object) -> str:
+    try:
+        return str(Status(str(value)).label)
+    except ValueError:
+        return str(value or "–")  # noqa: RUF001  (typographic dash, as in the templates)

@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:pk>/configurator/", views.dossier_configurator, name="dossier-configurator"),
     path("<int:pk>/communication/", views.dossier_communication, name="dossier-communication"),
     path("<int:pk>/history/", views.dossier_history, name="dossier-history"),
+    path("<int:pk>/status/", views.dossier_transition, name="dossier-transition"),
+    path("<int:pk>/copy/", views.dossier_copy, name="dossier-copy"),
+    path("<int:pk>/favourite/", views.dossier_favourite, name="dossier-favourite"),
 ]

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -12,8 +17,20 @@ from accounts.tenancy import dealer_required, get_owned_or_404
 from configurator.models import ProductGroup
 
 from . import services
-from .forms import NewDossierForm
-from .models import Dossier
+from .forms import FavouriteForm, NewDossierForm, OverviewForm, TransitionForm
+from .models import Dossier, HistoryEvent
+from .overview import sort_links
+from .workflow import Action
+
+HISTORY_PAGE_SIZE = 50
+
+# The dealer's workflow buttons. Only these reach a service from this view; ordering and
+# service requests go through the Configurateur and Communication, with their own data.
+TRANSITION_SERVICES: dict[str, Callable[..., Dossier]] = {
+    Action.REQUEST_QUOTE: services.request_quote,
+    Action.REOPEN: services.reopen_dossier,
+    Action.CANCEL: services.cancel_dossier,
+}
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -22,12 +39,32 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("dossiers:dossier-list")
 
 
+def _page(items: QuerySet[Any], raw_number: str | None, per_page: int) -> Page:
+    """A page of ``items``; a missing, negative or non-numeric number is page 1, too high the last."""
+    number = int(raw_number) if raw_number and raw_number.isdigit() and len(raw_number) < 10 else 1
+    return Paginator(items, per_page).get_page(number)
+
+
 @require_GET
 @dealer_required
 def dossier_list(request: HttpRequest) -> HttpResponse:
-    dossiers = Dossier.objects.for_customer(request.customer).with_list_columns()  # type: ignore[attr-defined]
-    page = Paginator(dossiers, settings.PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "dossiers/dossier_list.html", {"page": page})
+    form = OverviewForm(request.GET or None)
+    filters = form.filters()
+    dossiers = filters.apply(
+        Dossier.objects.for_customer(request.customer)  # type: ignore[attr-defined]
+        .with_list_columns()
+        .with_reader_marks(request.user)  # type: ignore[arg-type]
+    )
+    context = {
+        "page": _page(dossiers, request.GET.get("page"), settings.PAGE_SIZE),
+        "form": form,
+        "filters": filters,
+        "query_string": form.query_string(),
+        "sort_links": sort_links(filters.sort, form.query_string(without=("sort", "page"))),
+        "filtered": bool(form.query_string(without=("sort",))),
+        "groups": form.fields["group"].queryset,  # type: ignore[attr-defined]
+    }
+    return render(request, "dossiers/dossier_list.html", context)
 
 
 @require_GET
@@ -58,25 +95,92 @@ def _dossier(request: HttpRequest, pk: int) -> Dossier:
     return get_owned_or_404(request, Dossier.objects.with_list_columns().select_related("customer"), pk=pk)
 
 
+def _tab(request: HttpRequest, pk: int, template: str, tab: str) -> HttpResponse:
+    return render(request, template, {"dossier": _dossier(request, pk), "tab": tab})
+
+
 @require_GET
 @dealer_required
 def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "dossiers/dossier_detail.html", {"dossier": _dossier(request, pk), "tab": "information"})
+    return _tab(request, pk, "dossiers/dossier_detail.html", "information")
 
 
 @require_GET
 @dealer_required
 def dossier_configurator(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "dossiers/dossier_configurator.html", {"dossier": _dossier(request, pk), "tab": "configurator"})
+    return _tab(request, pk, "dossiers/dossier_configurator.html", "configurator")
 
 
 @require_GET
 @dealer_required
 def dossier_communication(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "dossiers/dossier_communication.html", {"dossier": _dossier(request, pk), "tab": "communication"})
+    return _tab(request, pk, "dossiers/dossier_communication.html", "communication")
 
 
 @require_GET
 @dealer_required
 def dossier_history(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "dossiers/dossier_history.html", {"dossier": _dossier(request, pk), "tab": "history"})
+    dossier = _dossier(request, pk)
+    events = HistoryEvent.objects.filter(dossier=dossier).visible_to(request.user).select_related("actor")  # type: ignore[arg-type]
+    page = _page(events, request.GET.get("page"), HISTORY_PAGE_SIZE)
+    return render(request, "dossiers/dossier_history.html", {"dossier": dossier, "tab": "history", "page": page})
+
+
+def _post_only(request: HttpRequest) -> HttpResponse | None:
+    """405 unless POST. Called *after* the ownership lookup, so another customer's dossier
+    is a 404 whatever the method, like every other dossier URL."""
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
+@dealer_required
+def dossier_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    if refused := _post_only(request):
+        return refused
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Cette action n'est pas disponible pour ce dossier."))
+        return redirect("dossiers:dossier-detail", pk=dossier.pk)
+    service = TRANSITION_SERVICES[form.cleaned_data["action"]]
+    try:
+        dossier = service(dossier=dossier, user=request.user, expected=form.cleaned_data["expected"])
+    except services.TransitionRefused as refusal:
+        (messages.info if refusal.already else messages.error)(request, str(refusal))
+    else:
+        messages.success(
+            request,
+            _("Le dossier %(number)s est maintenant au statut « %(status)s ».")
+            % {"number": dossier.number, "status": dossier.get_status_display()},
+        )
+    return redirect("dossiers:dossier-detail", pk=dossier.pk)
+
+
+@dealer_required
+def dossier_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    source = _dossier(request, pk)
+    if refused := _post_only(request):
+        return refused
+    copy = services.copy_dossier(dossier=source, user=request.user)  # type: ignore[arg-type]
+    messages.success(
+        request,
+        _("Le dossier %(number)s a été créé, copie du dossier %(source)s.")
+        % {"number": copy.number, "source": source.number},
+    )
+    return redirect("dossiers:dossier-detail", pk=copy.pk)
+
+
+@dealer_required
+def dossier_favourite(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = get_owned_or_404(request, Dossier.objects.only("pk", "customer_id"), pk=pk)
+    if refused := _post_only(request):
+        return refused
+    form = FavouriteForm(request.POST)
+    form.is_valid()  # a BooleanField that is not required is always valid
+    services.set_favourite(user=request.user, dossier=dossier, starred=form.cleaned_data["starred"])  # type: ignore[arg-type]
+    # Back to the overview page the star was clicked on, filters included.
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = ""
+    return redirect(next_url or "dossiers:dossier-list")

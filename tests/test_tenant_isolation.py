@@ -33,6 +33,7 @@ class World:
 class Entry:
     kwargs: Callable[[World], dict[str, Any]]
     owned: bool  # True: the URL names an object of the owner's customer → 404 for others
+    post_only: bool = False  # a button's target: its owner gets 405 on GET (others still 404)
 
 
 def _none(world: World) -> dict[str, Any]:
@@ -51,6 +52,9 @@ DEALER_URLS: dict[str, Entry] = {
     "dossiers:dossier-configurator": Entry(_dossier, owned=True),
     "dossiers:dossier-communication": Entry(_dossier, owned=True),
     "dossiers:dossier-history": Entry(_dossier, owned=True),
+    "dossiers:dossier-transition": Entry(_dossier, owned=True, post_only=True),
+    "dossiers:dossier-copy": Entry(_dossier, owned=True, post_only=True),
+    "dossiers:dossier-favourite": Entry(_dossier, owned=True, post_only=True),
 }
 
 # URLs that are not dealer pages: authentication, language, the admin (staff only).
@@ -122,4 +126,4 @@ def test_staff_never_reach_dealer_pages(name: str, world: World) -> None:
 @pytest.mark.parametrize("name", sorted(n for n, e in DEALER_URLS.items() if e.owned))
 def test_owner_reaches_its_own_objects(name: str, world: World) -> None:
     url = reverse(name, kwargs=DEALER_URLS[name].kwargs(world))
-    assert _client(world.owner).get(url).status_code == 200
+    assert _client(world.owner).get(url).status_code == (405 if DEALER_URLS[name].post_only else 200)

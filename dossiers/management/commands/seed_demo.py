@@ -14,34 +14,56 @@ DEMO_PASSWORD = "demo-ereps-2026"  # noqa: S105 - printed on purpose, demo data 
 
 CATALOGUE = [
     # (group code, names fr/nl/de/en, [(product code, names, is_service)])
-    ("sun", ("Protection solaire", "Zonwering", "Sonnenschutz", "Sun protection"), [
-        ("fixscreen", ("Fixscreen", "Fixscreen", "Fixscreen", "Fixscreen"), False),
-        ("topfix", ("Topfix", "Topfix", "Topfix", "Topfix"), False),
-        ("sun-service", ("Service", "Service", "Service", "Service"), True),
-    ]),
-    ("outdoor", ("Outdoor", "Outdoor", "Outdoor", "Outdoor"), [
-        ("camargue", ("Pergola Camargue", "Pergola Camargue", "Pergola Camargue", "Camargue pergola"), False),
-        ("algarve", ("Pergola Algarve", "Pergola Algarve", "Pergola Algarve", "Algarve pergola"), False),
-        ("outdoor-service", ("Service", "Service", "Service", "Service"), True),
-    ]),
-    ("ventilation", ("Ventilation", "Ventilatie", "Lüftung", "Ventilation"), [
-        ("invisivent", ("Invisivent", "Invisivent", "Invisivent", "Invisivent"), False),
-        ("ventilation-service", ("Service", "Service", "Service", "Service"), True),
-    ]),
+    (
+        "sun",
+        ("Protection solaire", "Zonwering", "Sonnenschutz", "Sun protection"),
+        [
+            ("fixscreen", ("Fixscreen", "Fixscreen", "Fixscreen", "Fixscreen"), False),
+            ("topfix", ("Topfix", "Topfix", "Topfix", "Topfix"), False),
+            ("sun-service", ("Service", "Service", "Service", "Service"), True),
+        ],
+    ),
+    (
+        "outdoor",
+        ("Outdoor", "Outdoor", "Outdoor", "Outdoor"),
+        [
+            ("camargue", ("Pergola Camargue", "Pergola Camargue", "Pergola Camargue", "Camargue pergola"), False),
+            ("algarve", ("Pergola Algarve", "Pergola Algarve", "Pergola Algarve", "Algarve pergola"), False),
+            ("outdoor-service", ("Service", "Service", "Service", "Service"), True),
+        ],
+    ),
+    (
+        "ventilation",
+        ("Ventilation", "Ventilatie", "Lüftung", "Ventilation"),
+        [
+            ("invisivent", ("Invisivent", "Invisivent", "Invisivent", "Invisivent"), False),
+            ("ventilation-service", ("Service", "Service", "Service", "Service"), True),
+        ],
+    ),
 ]
 
 CUSTOMERS = [
-    ("100200", "Menuiserie Dupont SPRL", "fr", [
-        ("marie@dupont.example", "Marie", "Dupont", "fr"),
-        ("jan@dupont.example", "Jan", "Peeters", "nl"),
-    ]),
-    ("300400", "Zonwering Janssens BV", "nl", [
-        ("els@janssens.example", "Els", "Janssens", "nl"),
-    ]),
+    (
+        "100200",
+        "Menuiserie Dupont SPRL",
+        "fr",
+        [
+            ("marie@dupont.example", "Marie", "Dupont", "fr"),
+            ("jan@dupont.example", "Jan", "Peeters", "nl"),
+        ],
+    ),
+    (
+        "300400",
+        "Zonwering Janssens BV",
+        "nl",
+        [
+            ("els@janssens.example", "Els", "Janssens", "nl"),
+        ],
+    ),
 ]
 
 DOSSIERS = [
-    ("fixscreen", "Villa Leroy – cuisine", Status.ACTIVE, ""),
+    ("fixscreen", "Villa Leroy – cuisine", Status.ACTIVE, ""),  # noqa: RUF001  (a dealer's own typography)
     ("topfix", "Bureau Namur", Status.QUOTE, ""),
     ("camargue", "Terrasse Martin", Status.ORDERED, "ORD-DEMO-1"),
     ("fixscreen", "École Saint-Jean", Status.IN_PRODUCTION, "ORD-DEMO-2"),
@@ -75,7 +97,7 @@ class Command(BaseCommand):
                 customer, _ = upsert_customer(number=number, name=name, language=language, account_manager=staff)
                 people = [self._user(email, customer, first, last, lang) for email, first, last, lang in users]
                 created_dossiers += self._dossiers(customer, people[0], products)
-        self.stdout.write("Demo logins (password for all: %s):" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for _number, _name, _language, users in CUSTOMERS:
             for email, *_rest in users:
                 self.stdout.write(f"  dealer  {email}  (customer {_number})")
@@ -104,14 +126,27 @@ class Command(BaseCommand):
         return products
 
     def _user(
-        self, email: str, customer: Customer | None, first: str, last: str, language: str, *,
-        staff: bool = False, superuser: bool = False,
+        self,
+        email: str,
+        customer: Customer | None,
+        first: str,
+        last: str,
+        language: str,
+        *,
+        staff: bool = False,
+        superuser: bool = False,
     ) -> User:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(
-                email=email, password=DEMO_PASSWORD, customer=customer, first_name=first, last_name=last,
-                language=language, is_staff=staff, is_superuser=superuser,
+                email=email,
+                password=DEMO_PASSWORD,
+                customer=customer,
+                first_name=first,
+                last_name=last,
+                language=language,
+                is_staff=staff,
+                is_superuser=superuser,
             )
         return user
 

@@ -1,4 +1,4 @@
-"""Writes on dossiers. Views and commands call these; nothing else writes a dossier."""
+"""Writes on dossiers outside the status workflow: creation, copy, history, read marks, favourites."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Customer, User
 from configurator.models import Product
 
-from .models import Dossier, DossierSeen, EventKind, HistoryEvent, Sequence
+from ..models import Dossier, DossierSeen, EventKind, Favourite, HistoryEvent, Sequence
 
 
 def next_number(name: str) -> int:
@@ -38,6 +38,22 @@ def create_dossier(*, customer: Customer, user: User | None, product: Product, r
     return dossier
 
 
+@transaction.atomic
+def copy_dossier(*, dossier: Dossier, user: User) -> Dossier:
+    """A new ``Actif`` dossier with the information of ``dossier``; never its messages or history.
+
+    Order data (order number, warranty numbers) belongs to the original order and stays
+    behind. The configuration is copied here too once the configurator stores one.
+    """
+    copy = create_dossier(customer=dossier.customer, user=user, product=dossier.product, reference=dossier.reference)
+    if dossier.contact_person_id != copy.contact_person_id:
+        copy.contact_person_id = dossier.contact_person_id
+        copy.save(update_fields=["contact_person", "updated_at"])
+    record_event(dossier=copy, kind=EventKind.COPIED, actor=user, data={"copied_from": dossier.number})
+    record_event(dossier=dossier, kind=EventKind.COPIED, actor=user, data={"copied_to": copy.number})
+    return copy
+
+
 def record_event(
     *,
     dossier: Dossier,
@@ -49,6 +65,7 @@ def record_event(
     """Append to the dossier's Historique and bump its last activity (caller's transaction)."""
     event = HistoryEvent.objects.create(dossier=dossier, kind=kind, actor=actor, internal=internal, data=data or {})
     Dossier.objects.filter(pk=dossier.pk).update(last_activity_at=event.created_at)
+    dossier.last_activity_at = event.created_at
     return event
 
 
@@ -73,3 +90,18 @@ def mark_dossier_seen(*, user: User, dossier: Dossier) -> None:
         unique_fields=["user", "dossier"],
         update_fields=["seen_at"],
     )
+
+
+def note_warranty_numbers(*, dossier: Dossier, numbers: list[str]) -> None:
+    """Make the dossier findable by its warranty numbers (called where warranty items are written)."""
+    text = " ".join(sorted({n.strip() for n in numbers if n.strip()}))
+    Dossier.objects.filter(pk=dossier.pk).update(warranty_numbers=text)
+    dossier.warranty_numbers = text
+
+
+def set_favourite(*, user: User, dossier: Dossier, starred: bool) -> None:
+    """Star or unstar; setting the same state twice is harmless (a double click does nothing more)."""
+    if starred:
+        Favourite.objects.bulk_create([Favourite(user=user, dossier=dossier)], ignore_conflicts=True)
+    else:
+        Favourite.objects.filter(user=user, dossier=dossier).delete()

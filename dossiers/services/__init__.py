@@ -1,0 +1,43 @@
+"""Writes on dossiers. Views, the admin, commands and other apps call these; nothing else writes a dossier.
+
+``core`` holds creation, copy, history, read marks and favourites; ``status`` the workflow
+transitions. Import from here: the split is an internal matter.
+"""
+
+from .core import (
+    copy_dossier,
+    create_dossier,
+    mark_dossier_seen,
+    next_number,
+    note_message_posted,
+    note_warranty_numbers,
+    record_event,
+    set_favourite,
+)
+from .status import (
+    TransitionRefused,
+    advance_status,
+    cancel_dossier,
+    mark_ordered,
+    reopen_dossier,
+    request_quote,
+    request_service,
+)
+
+__all__ = [
+    "TransitionRefused",
+    "advance_status",
+    "cancel_dossier",
+    "copy_dossier",
+    "create_dossier",
+    "mark_dossier_seen",
+    "mark_ordered",
+    "next_number",
+    "note_message_posted",
+    "note_warranty_numbers",
+    "record_event",
+    "reopen_dossier",
+    "request_quote",
+    "request_service",
+    "set_favourite",
+]
