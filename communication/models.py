@@ -1,1 +1,271 @@
+"""Messages of a dossier's Communication tab, their files and the complaints they register.
+
+Visibility has one rule, in :meth:`MessageQuerySet.visible_to`: a dealer sees the
+messages of its own customer (``Interne`` included), a staff member sees every customer's
+messages except ``Interne`` ones — superusers included. Every read goes through it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .files import attachment_upload_to
 from .outbox_models import OutboundMail  # noqa: F401
+
+if TYPE_CHECKING:
+    from accounts.models import Customer
+
+
+class MessageType(models.TextChoices):
+    ANNEX = "annex", _("Annexe")
+    EMAIL = "email", _("E-mail")
+    REMARK = "remark", _("Remarque")
+    COMPLAINT = "complaint", _("Plainte")
+    SERVICE_REQUEST = "service_request", _("Demande de service")
+    WARRANTY_DOCUMENT = "warranty_document", _("Document de garantie")
+
+
+class Audience(models.TextChoices):
+    RENSON = "renson", settings.MANUFACTURER_NAME
+    INTERNAL = "internal", _("Interne")
+
+
+def _is_staff(user: Any) -> bool:
+    return bool(getattr(user, "is_staff", False))
+
+
+def _customer_id(user: Any) -> int | None:
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+        return None
+    return getattr(user, "customer_id", None)
+
+
+class MessageQuerySet(models.QuerySet["Message"]):
+    def visible_to(self, user: Any) -> MessageQuerySet:
+        """What ``user`` may read: staff never get ``Interne``; dealers only their customer's."""
+        if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+            return self.none()
+        if _is_staff(user):
+            return self.exclude(audience=Audience.INTERNAL)
+        customer_id = _customer_id(user)
+        if customer_id is None:
+            return self.none()
+        return self.filter(dossier__customer_id=customer_id)
+
+    def for_customer(self, customer: Customer) -> MessageQuerySet:
+        return self.filter(dossier__customer=customer)
+
+    def thread(self) -> MessageQuerySet:
+        """Newest first, with everything the thread shows, in a constant number of queries."""
+        return (
+            self.select_related("author", "author__customer", "parent", "parent__author", "complaint")
+            .prefetch_related(
+                Prefetch(
+                    "attachments",
+                    queryset=Attachment.objects.active().select_related("uploaded_by").order_by("id"),
+                    to_attr="active_attachments",
+                ),
+                Prefetch(
+                    "linked_attachments",
+                    queryset=Attachment.objects.active().order_by("id"),
+                    to_attr="active_linked_attachments",
+                ),
+            )
+            .order_by("-created_at", "-id")
+        )
+
+
+class Message(models.Model):
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="messages"
+    )
+    type = models.CharField(_("type"), max_length=20, choices=MessageType.choices)
+    audience = models.CharField(_("Groupe-cible"), max_length=10, choices=Audience.choices, default=Audience.RENSON)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("auteur"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("en réponse à"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replies",
+    )
+    title = models.CharField(_("titre"), max_length=200, blank=True)
+    body = models.TextField(_("message"), blank=True)
+    # E-mail type: the addresses it was sent to, as typed (validated, normalised).
+    email_recipients = models.JSONField(_("destinataires"), default=list, blank=True)
+    # E-mail type: files of the dossier sent along with the mail.
+    linked_attachments = models.ManyToManyField(
+        "communication.Attachment", verbose_name=_("fichiers joints"), blank=True, related_name="+"
+    )
+    # One per form display: a double submit of the same form creates one message.
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["dossier", "-created_at", "-id"], name="message_dossier_thread"),
+            models.Index(fields=["dossier", "audience", "author"], name="message_dossier_authors"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "idempotency_key"],
+                condition=Q(idempotency_key__isnull=False),
+                name="message_author_idempotency_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        # Deliberately content-free: admin pages that list related objects (e.g. a
+        # dossier's deletion summary) must not show what an Interne message says.
+        return f"{self.get_type_display()} #{self.pk}"
+
+    @property
+    def is_internal(self) -> bool:
+        return self.audience == Audience.INTERNAL
+
+
+class AttachmentQuerySet(models.QuerySet["Attachment"]):
+    def visible_to(self, user: Any) -> AttachmentQuerySet:
+        if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+            return self.none()
+        if _is_staff(user):
+            return self.exclude(message__audience=Audience.INTERNAL)
+        customer_id = _customer_id(user)
+        if customer_id is None:
+            return self.none()
+        return self.filter(message__dossier__customer_id=customer_id)
+
+    def for_customer(self, customer: Customer) -> AttachmentQuerySet:
+        return self.filter(message__dossier__customer=customer)
+
+    def active(self) -> AttachmentQuerySet:
+        return self.filter(is_active=True)
+
+
+class Attachment(models.Model):
+    message = models.ForeignKey(
+        Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("Fichier"), upload_to=attachment_upload_to, max_length=500)
+    original_name = models.CharField(_("nom du fichier"), max_length=255)
+    size = models.PositiveBigIntegerField(_("taille"))
+    content_type = models.CharField(_("type de contenu"), max_length=150, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ajouté par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("ajouté le"), default=timezone.now, editable=False)
+    # « Désactiver »: hidden from the thread, kept in storage and in the admin.
+    is_active = models.BooleanField(_("actif"), default=True)
+    deactivated_at = models.DateTimeField(_("désactivé le"), null=True, blank=True)
+    deactivated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("désactivé par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = AttachmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("annexe")
+        verbose_name_plural = _("annexes")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ComplaintState(models.TextChoices):
+    NEW = "new", _("Nouvelle")
+    IN_PROGRESS = "in_progress", _("En cours de traitement")
+    RESOLVED = "resolved", _("Résolue")
+    REJECTED = "rejected", _("Rejetée")
+
+
+class ComplaintQuerySet(models.QuerySet["Complaint"]):
+    def visible_to(self, user: Any) -> ComplaintQuerySet:
+        if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
+            return self.none()
+        if _is_staff(user):
+            return self.exclude(message__audience=Audience.INTERNAL)
+        customer_id = _customer_id(user)
+        if customer_id is None:
+            return self.none()
+        return self.filter(dossier__customer_id=customer_id)
+
+    def for_customer(self, customer: Customer) -> ComplaintQuerySet:
+        return self.filter(dossier__customer=customer)
+
+    def open(self) -> ComplaintQuerySet:
+        return self.filter(state__in=[ComplaintState.NEW, ComplaintState.IN_PROGRESS])
+
+
+class Complaint(models.Model):
+    """Registered by a Plainte or a Demande de service; processed by staff in the admin."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="complaints"
+    )
+    message = models.OneToOneField(
+        Message, verbose_name=_("message"), on_delete=models.CASCADE, related_name="complaint"
+    )
+    state = models.CharField(_("état"), max_length=20, choices=ComplaintState.choices, default=ComplaintState.NEW)
+    answer = models.TextField(_("réponse"), blank=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("traitée par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="handled_complaints",
+        limit_choices_to={"is_staff": True},
+    )
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("modifiée le"), default=timezone.now)
+    closed_at = models.DateTimeField(_("clôturée le"), null=True, blank=True)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plainte")
+        verbose_name_plural = _("plaintes")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["state", "-created_at"], name="complaint_state_created")]
+
+    def __str__(self) -> str:
+        return f"{_('Plainte')} #{self.pk}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state in (ComplaintState.RESOLVED, ComplaintState.REJECTED)
+
+
+def new_idempotency_key() -> str:
+    return str(uuid.uuid4())

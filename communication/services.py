@@ -1,0 +1,293 @@
+"""Writes of the Communication tab: post a message, deactivate a file, process a complaint.
+
+Each service runs in one transaction: the message, its files, the history event, the
+dossier's "last message" mark and the mails (outbox rows) commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import uuid
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from dossiers import services as dossier_services
+from dossiers.models import Dossier, EventKind, Status
+
+from . import notifications
+from .files import sanitise_filename
+from .models import Attachment, Audience, Complaint, ComplaintState, Message, MessageType
+from .recipients import MAX_RECIPIENTS, parse_recipients
+
+# Types a dealer may post from the portal; the warranty document is the system's.
+DEALER_TYPES = (
+    MessageType.ANNEX,
+    MessageType.EMAIL,
+    MessageType.REMARK,
+    MessageType.COMPLAINT,
+    MessageType.SERVICE_REQUEST,
+)
+# A complaint is addressed to the manufacturer: it cannot be hidden from its staff.
+RENSON_ONLY_TYPES = (MessageType.COMPLAINT, MessageType.SERVICE_REQUEST, MessageType.WARRANTY_DOCUMENT)
+COMPLAINT_TYPES = (MessageType.COMPLAINT, MessageType.SERVICE_REQUEST)
+
+
+def service_request_refused_message() -> str:
+    return _(
+        "Une demande de service n'est possible que pour un dossier au statut « Terminé » : "
+        "contactez votre personne de contact chez %(manufacturer)s."
+    ) % {"manufacturer": settings.MANUFACTURER_NAME}
+
+
+def _check_files(files: Sequence[UploadedFile]) -> None:
+    if len(files) > settings.ATTACHMENT_MAX_FILES:
+        raise ValidationError(_("Trop de fichiers."), code="too_many_files")
+    for upload in files:
+        if not upload.size:
+            raise ValidationError(_("Le fichier est vide."), code="empty_file")
+        if upload.size > settings.ATTACHMENT_MAX_BYTES:
+            raise ValidationError(_("Le fichier est trop volumineux."), code="file_too_large")
+
+
+def _check_message(
+    *,
+    dossier: Dossier,
+    author: User | None,
+    type: str,
+    audience: str,
+    parent: Message | None,
+    recipients: Sequence[str],
+    linked_attachments: Sequence[Attachment],
+) -> None:
+    """The rules the form also checks, enforced here for every caller (admin, tasks)."""
+    if type not in MessageType.values or audience not in Audience.values:
+        raise ValidationError("Unknown message type or audience.")
+    staff_author = author is None or author.is_staff
+    if not staff_author:
+        assert author is not None
+        if author.customer_id != dossier.customer_id:
+            raise PermissionDenied("A dealer posts only in its own customer's dossiers.")
+        if type not in DEALER_TYPES:
+            raise ValidationError(
+                _("Ce type de message est réservé à %(manufacturer)s.") % {"manufacturer": settings.MANUFACTURER_NAME}
+            )
+    if audience == Audience.INTERNAL and (staff_author or type in RENSON_ONLY_TYPES):
+        raise ValidationError(
+            _("Ce message s'adresse à %(manufacturer)s : le groupe-cible « Interne » n'est pas possible.")
+            % {"manufacturer": settings.MANUFACTURER_NAME},
+            code="internal_refused",
+        )
+    if parent is not None:
+        if parent.dossier_id != dossier.pk:
+            raise PermissionDenied("A reply belongs to its parent's dossier.")
+        if parent.is_internal and audience != Audience.INTERNAL:
+            raise ValidationError("A reply to an Interne message stays Interne.")
+    if type == MessageType.EMAIL:
+        if not recipients:
+            raise ValidationError(_("Indiquez au moins un destinataire."), code="no_recipients")
+        if len(recipients) > MAX_RECIPIENTS:
+            raise ValidationError(_("Trop de destinataires."), code="too_many_recipients")
+        parse_recipients(", ".join(recipients))  # raises on anything that is not one address
+    elif recipients:
+        raise ValidationError("Only an E-mail has recipients.")
+    for attachment in linked_attachments:
+        if attachment.message.dossier_id != dossier.pk or not attachment.is_active:
+            raise PermissionDenied("Files sent along come from the same dossier.")
+        if attachment.message.is_internal and audience != Audience.INTERNAL:
+            raise ValidationError(_("Un fichier « Interne » ne peut pas être envoyé avec ce message."))
+
+
+def _guess_content_type(upload: UploadedFile, name: str) -> str:
+    declared = (upload.content_type or "").split(";")[0].strip().lower()
+    if declared and "/" in declared and declared.isascii() and len(declared) <= 100 and declared.isprintable():
+        return declared
+    return mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def _save_attachment(*, message: Message, upload: UploadedFile, uploader: User | None) -> Attachment:
+    name = sanitise_filename(upload.name or "")
+    attachment = Attachment(
+        message=message,
+        original_name=name,
+        size=upload.size or 0,
+        content_type=_guess_content_type(upload, name),
+        uploaded_by=uploader,
+    )
+    # The storage name comes from attachment_upload_to (per dossier, random folder).
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def post_message(
+    *,
+    dossier: Dossier,
+    author: User | None,
+    type: str,
+    audience: str = Audience.RENSON,
+    title: str = "",
+    body: str = "",
+    files: Sequence[UploadedFile] = (),
+    recipients: Sequence[str] = (),
+    linked_attachments: Sequence[Attachment] = (),
+    parent: Message | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> Message:
+    """Post a message in a dossier's thread, with its files, history event and mails.
+
+    With an ``idempotency_key`` (one per displayed form), posting the same form twice
+    returns the first message and does nothing else.
+    """
+    if idempotency_key is not None and author is not None:
+        existing = Message.objects.filter(author=author, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    _check_message(
+        dossier=dossier,
+        author=author,
+        type=type,
+        audience=audience,
+        parent=parent,
+        recipients=recipients,
+        linked_attachments=linked_attachments,
+    )
+    _check_files(files)
+    if type == MessageType.SERVICE_REQUEST:
+        assert author is not None
+        try:
+            dossier_services.request_service(dossier=dossier, user=author, expected=Status.COMPLETED)
+        except dossier_services.TransitionRefused as exc:
+            raise ValidationError(service_request_refused_message(), code="service_refused") from exc
+        dossier.status = Status.SERVICE_REQUESTED
+
+    try:
+        with transaction.atomic():  # a concurrent double submit hits the unique constraint
+            message = Message.objects.create(
+                dossier=dossier,
+                type=type,
+                audience=audience,
+                author=author,
+                parent=parent,
+                title=title.strip(),
+                body=body.strip(),
+                email_recipients=list(recipients),
+                idempotency_key=idempotency_key if author is not None else None,
+            )
+    except IntegrityError:
+        if idempotency_key is None:
+            raise
+        existing = Message.objects.get(author=author, idempotency_key=idempotency_key)
+        transaction.set_rollback(True)  # undo anything done before the insert (a status change)
+        return existing
+
+    saved = [_save_attachment(message=message, upload=upload, uploader=author) for upload in files]
+    message.active_attachments = saved  # type: ignore[attr-defined]
+    if linked_attachments:
+        message.linked_attachments.set(linked_attachments)
+    message.active_linked_attachments = list(linked_attachments)  # type: ignore[attr-defined]
+    if type in COMPLAINT_TYPES:
+        Complaint.objects.create(dossier=dossier, message=message, created_at=message.created_at)
+
+    dossier_services.record_event(
+        dossier=dossier,
+        kind=EventKind.MESSAGE_POSTED,
+        actor=author,
+        internal=audience == Audience.INTERNAL,
+        data={"message_id": message.pk, "type": type, "files": len(saved)},
+    )
+    dossier_services.note_message_posted(dossier=dossier, at=message.created_at)
+    notifications.notify_message_posted(message=message)
+    return message
+
+
+@transaction.atomic
+def answer_message(*, parent: Message, author: User, body: str) -> Message:
+    """A staff answer to a dealer's message (admin): a Remarque under it, mailed to its author."""
+    if not author.is_staff:
+        raise PermissionDenied("Only staff answer from the admin.")
+    if parent.is_internal:  # staff never see these; reaching here is a bug
+        raise PermissionDenied("Interne messages are not for staff.")
+    return post_message(
+        dossier=parent.dossier,
+        author=author,
+        type=MessageType.REMARK,
+        audience=Audience.RENSON,
+        body=body,
+        parent=parent,
+    )
+
+
+@transaction.atomic
+def deactivate_attachment(*, attachment: Attachment, user: User) -> Attachment:
+    """« Désactiver »: hidden from the thread, kept in storage and in the admin; only the uploader may."""
+    locked = Attachment.objects.select_for_update().select_related("message__dossier").get(pk=attachment.pk)
+    if locked.uploaded_by_id != user.pk:
+        raise PermissionDenied("Only the uploader deactivates an attachment.")
+    if not locked.is_active:
+        return locked  # a double click: nothing more to log
+    locked.is_active = False
+    locked.deactivated_at = timezone.now()
+    locked.deactivated_by = user
+    locked.save(update_fields=["is_active", "deactivated_at", "deactivated_by"])
+    dossier_services.record_event(
+        dossier=locked.message.dossier,
+        kind=EventKind.ATTACHMENT_DEACTIVATED,
+        actor=user,
+        internal=locked.message.is_internal,
+        data={"attachment_id": locked.pk, "message_id": locked.message_id, "name": locked.original_name},
+    )
+    return locked
+
+
+COMPLAINT_MOVES: dict[str, set[str]] = {
+    ComplaintState.NEW: {ComplaintState.IN_PROGRESS, ComplaintState.RESOLVED, ComplaintState.REJECTED},
+    ComplaintState.IN_PROGRESS: {ComplaintState.RESOLVED, ComplaintState.REJECTED},
+    # A closed complaint can be taken up again.
+    ComplaintState.RESOLVED: {ComplaintState.IN_PROGRESS},
+    ComplaintState.REJECTED: {ComplaintState.IN_PROGRESS},
+}
+
+
+class ComplaintMoveRefused(Exception):
+    pass
+
+
+@transaction.atomic
+def change_complaint_state(*, complaint: Complaint, state: str, handler: User, answer: str | None = None) -> Complaint:
+    """Staff move a complaint (new → in progress → resolved/rejected); the dealer gets a mail.
+
+    Setting the state it already has only updates the answer (and mails if it changed).
+    """
+    if not handler.is_staff:
+        raise PermissionDenied("Complaints are processed by staff.")
+    locked = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    locked_message = Message.objects.select_related("author", "dossier").get(pk=locked.message_id)
+    if locked_message.is_internal:
+        raise PermissionDenied("Interne messages are not for staff.")
+    previous_state, previous_answer = locked.state, locked.answer
+    if state != previous_state and state not in COMPLAINT_MOVES.get(previous_state, set()):
+        raise ComplaintMoveRefused(
+            _("Une plainte « %(from)s » ne peut pas passer à « %(to)s ».")
+            % {"from": ComplaintState(previous_state).label, "to": ComplaintState(state).label}
+        )
+    if answer is not None:
+        locked.answer = answer.strip()
+    if state == previous_state and locked.answer == previous_answer:
+        return locked
+    now = timezone.now()
+    locked.state = state
+    locked.handler = handler
+    locked.updated_at = now
+    locked.closed_at = now if locked.is_closed else None
+    locked.save(update_fields=["state", "answer", "handler", "updated_at", "closed_at"])
+    locked.message = locked_message
+    notifications.notify_complaint_changed(complaint=locked, previous_state=previous_state)
+    return locked

@@ -1,0 +1,164 @@
+"""The Communication tab of a dossier: thread, « Ajouter », replies, files.
+
+Every view: the dossier through ``get_owned_or_404`` (the customer's), then the message
+or file through ``visible_to`` and that dossier, so a foreign id anywhere is a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.tenancy import dealer_required, get_owned_or_404
+from dossiers import services as dossier_services
+from dossiers.models import Dossier
+
+from . import services
+from .downloads import attachment_response
+from .forms import ConfirmForm, MessageForm, ReplyForm
+from .models import Attachment, Message, MessageType
+
+THREAD_PAGE_SIZE = 50
+
+
+def _dossier(request: HttpRequest, pk: int) -> Dossier:
+    queryset = Dossier.objects.with_list_columns().select_related("customer")
+    return get_owned_or_404(request, queryset, pk=pk)  # type: ignore[no-any-return]
+
+
+def _thread_url(dossier: Dossier, message: Message | None = None) -> str:
+    url = reverse("dossiers:dossier-communication", kwargs={"pk": dossier.pk})
+    return f"{url}#message-{message.pk}" if message is not None else url
+
+
+def _form_error(form: MessageForm | ReplyForm, exc: ValidationError | PermissionDenied) -> None:
+    if isinstance(exc, PermissionDenied):
+        raise Http404
+    for error in exc.messages:
+        form.add_error(None, error)
+
+
+@require_GET
+@dealer_required
+def message_list(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    thread = Message.objects.visible_to(request.user).filter(dossier=dossier).thread()
+    page = Paginator(thread, THREAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    dossier_services.mark_dossier_seen(user=request.user, dossier=dossier)  # type: ignore[arg-type]
+    return render(
+        request,
+        "dossiers/dossier_communication.html",
+        {"dossier": dossier, "tab": "communication", "page": page, "thread": page.object_list},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@dealer_required
+def message_create(request: HttpRequest, pk: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    initial: dict[str, str] = {}
+    if request.GET.get("type") in MessageForm.FIELDS_BY_TYPE:
+        initial["type"] = request.GET["type"]
+    form = MessageForm(
+        request.POST or None,
+        request.FILES or None,
+        dossier=dossier,
+        user=request.user,  # type: ignore[arg-type]
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            message = services.post_message(
+                dossier=dossier,
+                author=request.user,  # type: ignore[arg-type]
+                type=data["type"],
+                audience=data["audience"],
+                title=form.title_value(),
+                body=data["body"],
+                files=data["file"],
+                recipients=data.get("recipient_list", []),
+                linked_attachments=list(data["attachments"]),
+                idempotency_key=data["form_token"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Votre message a été enregistré."))
+            return redirect(_thread_url(dossier, message))
+    return render(
+        request,
+        "communication/message_form.html",
+        {"dossier": dossier, "tab": "communication", "form": form, "fields_by_type": MessageForm.FIELDS_BY_TYPE},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@dealer_required
+def message_reply(request: HttpRequest, pk: int, message: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    parent = get_object_or_404(
+        Message.objects.visible_to(request.user).select_related("author"), pk=message, dossier=dossier
+    )
+    form = ReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            reply = services.post_message(
+                dossier=dossier,
+                author=request.user,  # type: ignore[arg-type]
+                type=MessageType.REMARK,
+                audience=parent.audience,
+                body=form.cleaned_data["body"],
+                files=form.cleaned_data["file"],
+                parent=parent,
+                idempotency_key=form.cleaned_data["form_token"],
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            _form_error(form, exc)
+        else:
+            messages.success(request, _("Votre réponse a été enregistrée."))
+            return redirect(_thread_url(dossier, reply))
+    return render(
+        request,
+        "communication/message_reply.html",
+        {"dossier": dossier, "tab": "communication", "form": form, "parent": parent},
+    )
+
+
+def _attachment(request: HttpRequest, dossier: Dossier, attachment: int) -> Attachment:
+    queryset = Attachment.objects.visible_to(request.user).active().select_related("message")
+    return get_object_or_404(queryset, pk=attachment, message__dossier=dossier)
+
+
+@require_GET
+@dealer_required
+def attachment_download(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
+    dossier = _dossier(request, pk)
+    # A FileResponse (streaming) or a redirect; dealer_required's typing wants HttpResponse.
+    return attachment_response(_attachment(request, dossier, attachment))  # type: ignore[return-value]
+
+
+@require_http_methods(["GET", "POST"])
+@dealer_required
+def attachment_deactivate(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
+    """GET: a confirmation page (works without JavaScript); POST: « Désactiver »."""
+    dossier = _dossier(request, pk)
+    item = _attachment(request, dossier, attachment)
+    if item.uploaded_by_id != request.user.pk:
+        raise Http404  # only the uploader may, and others need not know the file is there
+    form = ConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.deactivate_attachment(attachment=item, user=request.user)  # type: ignore[arg-type]
+        messages.success(request, _("L'annexe « %(name)s » a été désactivée.") % {"name": item.original_name})
+        return redirect(_thread_url(dossier))
+    return render(
+        request,
+        "communication/attachment_deactivate.html",
+        {"dossier": dossier, "tab": "communication", "attachment": item, "form": form},
+    )

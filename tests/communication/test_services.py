@@ -1,0 +1,240 @@
+"""post_message and friends: one transaction, history, read marks, complaints, mails."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from accounts.models import User
+from communication import services
+from communication.models import Attachment, Audience, Complaint, ComplaintState, Message, MessageType
+from communication.outbox_models import OutboundMail
+from dossiers.models import Dossier, EventKind, HistoryEvent, Status
+from tests.factories import DealerFactory, StaffFactory
+from tests.smtp import SmtpSink, body_text
+
+from .conftest import upload
+
+pytestmark = pytest.mark.django_db
+
+
+def test_post_message_records_history_and_last_message(post: Callable[..., Message], dossier: Dossier) -> None:
+    message = post(body="Pouvez-vous vérifier les cotes ?")
+    dossier.refresh_from_db()
+    assert dossier.last_message_at == message.created_at
+    event = HistoryEvent.objects.get(dossier=dossier, kind=EventKind.MESSAGE_POSTED)
+    assert event.internal is False
+    assert event.data["message_id"] == message.pk
+
+
+def test_internal_message_history_event_is_internal(post: Callable[..., Message], dossier: Dossier) -> None:
+    post(audience=Audience.INTERNAL, body="entre nous")
+    event = HistoryEvent.objects.get(dossier=dossier, kind=EventKind.MESSAGE_POSTED)
+    assert event.internal is True
+    assert not HistoryEvent.objects.visible_to(StaffFactory(is_superuser=True)).filter(pk=event.pk).exists()
+
+
+def test_annex_files_are_stored_under_the_dossier_with_sanitised_names(
+    post: Callable[..., Message], dossier: Dossier, owner: User
+) -> None:
+    message = post(
+        type=MessageType.ANNEX,
+        title="Plans",
+        files=[upload("../../etc/passwd", b"root:x"), upload("r\u202egnp.exe", b"MZ")],
+    )
+    first, second = message.attachments.order_by("id")
+    assert first.original_name == "passwd"
+    assert second.original_name == "rgnp.exe"
+    assert first.file.name.startswith(f"dossiers/{dossier.pk}/")
+    assert ".." not in first.file.name
+    assert first.file.read() == b"root:x"
+    assert (first.size, first.uploaded_by) == (6, owner)
+
+
+def test_same_form_token_posts_once(post: Callable[..., Message], dossier: Dossier) -> None:
+    import uuid
+
+    key = uuid.uuid4()
+    first = post(body="une fois", idempotency_key=key)
+    second = post(body="une fois", idempotency_key=key)
+    assert first.pk == second.pk
+    assert Message.objects.filter(dossier=dossier).count() == 1
+    assert HistoryEvent.objects.filter(dossier=dossier, kind=EventKind.MESSAGE_POSTED).count() == 1
+
+
+def test_staff_cannot_post_internal(post: Callable[..., Message], staff: User) -> None:
+    with pytest.raises(ValidationError):
+        post(author=staff, audience=Audience.INTERNAL)
+
+
+@pytest.mark.parametrize("kind", [MessageType.COMPLAINT, MessageType.SERVICE_REQUEST])
+def test_complaints_cannot_be_internal(post: Callable[..., Message], dossier: Dossier, kind: str) -> None:
+    dossier.status = Status.COMPLETED
+    dossier.save()
+    with pytest.raises(ValidationError):
+        post(type=kind, audience=Audience.INTERNAL)
+
+
+def test_dealer_cannot_post_in_another_customers_dossier(post: Callable[..., Message], outsider: User) -> None:
+    with pytest.raises(PermissionDenied):
+        post(author=outsider)
+
+
+def test_complaint_registers_a_new_complaint(post: Callable[..., Message], dossier: Dossier) -> None:
+    message = post(type=MessageType.COMPLAINT, body="Le moteur fait du bruit")
+    complaint = Complaint.objects.get(message=message)
+    assert (complaint.dossier, complaint.state) == (dossier, ComplaintState.NEW)
+
+
+def test_service_request_refused_unless_completed(post: Callable[..., Message], dossier: Dossier) -> None:
+    with pytest.raises(ValidationError, match="contactez votre personne de contact chez Renson"):
+        post(type=MessageType.SERVICE_REQUEST, body="Toile déchirée")
+    assert not Message.objects.exists()
+
+
+def test_service_request_on_completed_dossier_registers_complaint_and_changes_status(
+    post: Callable[..., Message], dossier: Dossier
+) -> None:
+    Dossier.objects.filter(pk=dossier.pk).update(status=Status.COMPLETED)
+    dossier.refresh_from_db()
+    message = post(type=MessageType.SERVICE_REQUEST, body="Toile déchirée")
+    dossier.refresh_from_db()
+    assert dossier.status == Status.SERVICE_REQUESTED
+    assert Complaint.objects.get(message=message).state == ComplaintState.NEW
+
+
+def test_deactivate_attachment_only_by_its_uploader(annex: Message, colleague: User, owner: User) -> None:
+    attachment = annex.attachments.get()
+    with pytest.raises(PermissionDenied):
+        services.deactivate_attachment(attachment=attachment, user=colleague)
+    services.deactivate_attachment(attachment=attachment, user=owner)
+    services.deactivate_attachment(attachment=attachment, user=owner)  # double click
+    attachment.refresh_from_db()
+    assert (attachment.is_active, attachment.deactivated_by) == (False, owner)
+    assert attachment.file.storage.exists(attachment.file.name)  # kept in storage
+    assert HistoryEvent.objects.filter(kind=EventKind.ATTACHMENT_DEACTIVATED).count() == 1
+    assert not Attachment.objects.active().filter(pk=attachment.pk).exists()
+
+
+# --- notifications -------------------------------------------------------------------------
+
+
+def _mails() -> list[tuple[str, str]]:
+    return sorted(OutboundMail.objects.values_list("recipient", "template"))
+
+
+def test_dealer_remark_mails_the_contact_person(
+    post: Callable[..., Message], staff: User, smtp_sink: SmtpSink, django_capture_on_commit_callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        message = post(body="<script>alert(1)</script> {{ x }} {% now 'Y' %} javascript:alert(1)")
+    assert _mails() == [(staff.email, "message_posted")]
+    [received] = smtp_sink.messages
+    assert received["To"] == staff.email
+    html = body_text(received, "html")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ x }} {% now &#x27;Y&#x27; %} javascript:alert(1)" in html
+    assert "<script>alert(1)</script> {{ x }} {% now 'Y' %}" in body_text(received)
+    assert f"/admin/communication/message/{message.pk}/change/" in body_text(received)
+
+
+def test_internal_message_never_mails_staff(post: Callable[..., Message], colleague: User) -> None:
+    parent = post(audience=Audience.INTERNAL, body="interne")
+    post(audience=Audience.INTERNAL, author=colleague, body="réponse interne", parent=parent)
+    recipients = [r for r, _t in _mails()]
+    assert recipients == ["marie@dupont.example"]  # the colleague answered the owner, nobody else
+
+
+def test_staff_message_mails_the_dealers_who_wrote_in_the_thread_once(
+    post: Callable[..., Message], staff: User, owner: User, colleague: User
+) -> None:
+    first = post(body="question")
+    post(author=colleague, body="moi aussi")
+    post(author=colleague, audience=Audience.INTERNAL, body="interne")
+    DealerFactory(customer=owner.customer)  # never wrote: not mailed
+    OutboundMail.objects.all().delete()
+    services.answer_message(parent=first, author=staff, body="Voici la réponse")
+    assert _mails() == [(colleague.email, "message_posted"), (owner.email, "message_answer")]
+
+
+def test_staff_answer_mails_the_author_that_it_answers_their_remark(
+    post: Callable[..., Message],
+    staff: User,
+    owner: User,
+    smtp_sink: SmtpSink,
+    django_capture_on_commit_callbacks,
+) -> None:
+    remark = post(body="Quand livrez-vous ?")
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = services.answer_message(parent=remark, author=staff, body="Mardi <b>matin</b>")
+    assert answer.parent == remark
+    [received] = smtp_sink.to(owner.email)
+    assert "Réponse à votre remarque" in received["Subject"]
+    text = body_text(received)
+    assert "réponse à votre remarque" in text
+    assert "Mardi <b>matin</b>" in text
+    assert f"/dossiers/{remark.dossier_id}/communication/#message-{answer.pk}" in text
+    assert "Mardi &lt;b&gt;matin&lt;/b&gt;" in body_text(received, "html")
+
+
+def test_staff_cannot_answer_internal(post: Callable[..., Message], staff: User) -> None:
+    message = post(audience=Audience.INTERNAL)
+    with pytest.raises(PermissionDenied):
+        services.answer_message(parent=message, author=staff, body="x")
+
+
+def test_email_type_mails_only_its_recipients_with_reply_to_the_user(
+    post: Callable[..., Message],
+    annex: Message,
+    owner: User,
+    smtp_sink: SmtpSink,
+    django_capture_on_commit_callbacks,
+) -> None:
+    OutboundMail.objects.all().delete()
+    attachment = annex.attachments.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        message = post(
+            type=MessageType.EMAIL,
+            title="Plans du chantier",
+            body="Voici les plans.",
+            recipients=["archi@example.com", "client@example.org"],
+            linked_attachments=[attachment],
+        )
+    assert _mails() == [("archi@example.com", "message_email"), ("client@example.org", "message_email")]
+    assert message.email_recipients == ["archi@example.com", "client@example.org"]
+    received = smtp_sink.to("archi@example.com")[0]
+    assert received["Reply-To"] == owner.email
+    sender = received["From"].addresses[0]
+    assert sender.addr_spec == "noreply@ereps.localhost"
+    assert "Menuiserie Dupont" in sender.display_name
+    assert received["Subject"] == "Plans du chantier"
+    [part] = [p for p in received.iter_attachments()]
+    assert part.get_filename() == "plan.pdf"
+    assert [env[1] for env in smtp_sink.envelopes] == [["archi@example.com"], ["client@example.org"]]
+
+
+def test_complaint_state_change_mails_the_dealer(
+    post: Callable[..., Message],
+    staff: User,
+    owner: User,
+    smtp_sink: SmtpSink,
+    django_capture_on_commit_callbacks,
+) -> None:
+    complaint = post(type=MessageType.COMPLAINT, body="Lamelles cassées").complaint
+    OutboundMail.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.change_complaint_state(complaint=complaint, state=ComplaintState.IN_PROGRESS, handler=staff)
+        services.change_complaint_state(complaint=complaint, state=ComplaintState.IN_PROGRESS, handler=staff)
+        services.change_complaint_state(
+            complaint=complaint, state=ComplaintState.RESOLVED, handler=staff, answer="Remplacement envoyé"
+        )
+    complaint.refresh_from_db()
+    assert (complaint.state, complaint.handler) == (ComplaintState.RESOLVED, staff)
+    assert complaint.answer == "Remplacement envoyé"
+    assert complaint.closed_at is not None
+    assert _mails() == [(owner.email, "complaint_state"), (owner.email, "complaint_state")]
+    assert "Remplacement envoyé" in body_text(smtp_sink.messages[-1])
+    with pytest.raises(services.ComplaintMoveRefused):
+        services.change_complaint_state(complaint=complaint, state=ComplaintState.NEW, handler=staff)
