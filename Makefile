@@ -31,7 +31,7 @@ test: install ## the whole test suite (PostgreSQL at 127.0.0.1 unless DATABASE_U
 lint: ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy .
+	DEBUG=true $(BIN)/mypy .
 
 messages: ## extract the UI strings into locale/*/LC_MESSAGES/django.po
 	$(BIN)/python manage.py makemessages -l fr -l nl -l de -l en --ignore=.venv --ignore=var --no-obsolete

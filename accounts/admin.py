@@ -46,7 +46,13 @@ class UserAdmin(DjangoUserAdmin):
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
-        (None, {"classes": ("wide",), "fields": ("email", "customer", "language", "is_staff", "usable_password", "password1", "password2")}),
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "customer", "language", "is_staff", "usable_password", "password1", "password2"),
+            },
+        ),
     )
 
     @admin.action(description=_("Envoyer une invitation (lien pour choisir un mot de passe)"))

@@ -18,7 +18,9 @@ class LoginForm(auth_forms.AuthenticationForm):
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
     error_messages = {
-        "invalid_login": _("Adresse e-mail ou mot de passe incorrect. Attention : les deux tiennent compte des majuscules."),
+        "invalid_login": _(
+            "Adresse e-mail ou mot de passe incorrect. Attention : les deux tiennent compte des majuscules."
+        ),
         "inactive": _("Ce compte est désactivé. Contactez votre personne de contact."),
     }
 

@@ -102,7 +102,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS = []  # noqa: RUF012  (Django reads it as a class attribute)
 
     class Meta:
         verbose_name = _("utilisateur")
@@ -111,7 +111,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
             models.CheckConstraint(
-                condition=(models.Q(is_staff=True, customer__isnull=True) | models.Q(is_staff=False, customer__isnull=False)),
+                condition=(
+                    models.Q(is_staff=True, customer__isnull=True) | models.Q(is_staff=False, customer__isnull=False)
+                ),
                 name="user_staff_xor_customer",
                 violation_error_message=_("Un revendeur appartient à un client ; un collaborateur à aucun."),
             ),

@@ -45,7 +45,7 @@ def dealer_required(view: View) -> View:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        if not user.is_dealer or not user.customer.is_active:
+        if not user.is_dealer or user.customer is None or not user.customer.is_active:
             raise Http404("This page is for dealer users.")
         request.customer = user.customer  # type: ignore[attr-defined]
         return view(request, *args, **kwargs)

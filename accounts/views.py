@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -26,7 +28,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("dossiers:dossier-list")
 
-    def form_valid(self, form: forms.PasswordChangeForm) -> HttpResponse:
+    def form_valid(self, form: Any) -> HttpResponse:
         messages.success(self.request, _("Votre mot de passe a été modifié."))
         return super().form_valid(form)
 
@@ -56,7 +58,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the UI language; a logged-in user keeps it in their profile (mails follow it)."""
     code = request.POST.get("language", "")
     next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = reverse("dossiers:dossier-list")
     response = HttpResponseRedirect(next_url)
     if code not in dict(settings.LANGUAGES):

@@ -16,14 +16,14 @@ class TranslatedName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         """The name in the active language, falling back to French (always filled in)."""
         language = (translation.get_language() or "fr")[:2]
         return getattr(self, f"name_{language}", "") or self.name_fr
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class ProductGroupQuerySet(models.QuerySet["ProductGroup"]):
@@ -50,7 +50,9 @@ class ProductQuerySet(models.QuerySet["Product"]):
 
 
 class Product(TranslatedName):
-    group = models.ForeignKey(ProductGroup, verbose_name=_("groupe de produits"), on_delete=models.PROTECT, related_name="products")
+    group = models.ForeignKey(
+        ProductGroup, verbose_name=_("groupe de produits"), on_delete=models.PROTECT, related_name="products"
+    )
     code = models.SlugField(_("code"), max_length=40, unique=True)
     is_service = models.BooleanField(
         _("produit « Service »"), default=False, help_text=_("Commande de service sur un produit déjà livré.")

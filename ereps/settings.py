@@ -223,7 +223,7 @@ CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_TIMEOUT = 3
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 1}
-if OUTBOX_RETRY_MAX_SECONDS >= CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"]:
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= OUTBOX_RETRY_MAX_SECONDS:
     # Redis redelivers countdown messages not acked within the visibility timeout.
     raise ImproperlyConfigured("OUTBOX_RETRY_MAX_SECONDS must stay below the broker's visibility timeout.")
 CELERY_BEAT_SCHEDULE = {

@@ -17,37 +17,37 @@ from .smtp import SmtpSink, smtp_sink  # noqa: F401  (fixture re-export)
 
 @pytest.fixture
 def staff(db: None) -> User:
-    return StaffFactory(email="contact@renson.example", first_name="Sophie", last_name="Vermeulen")
+    return StaffFactory.create(email="contact@renson.example", first_name="Sophie", last_name="Vermeulen")
 
 
 @pytest.fixture
 def customer(staff: User) -> Customer:
-    return CustomerFactory(number="100200", name="Menuiserie Dupont", account_manager=staff)
+    return CustomerFactory.create(number="100200", name="Menuiserie Dupont", account_manager=staff)
 
 
 @pytest.fixture
 def other_customer(staff: User) -> Customer:
-    return CustomerFactory(number="300400", name="Zonwering Janssens", account_manager=staff, language="nl")
+    return CustomerFactory.create(number="300400", name="Zonwering Janssens", account_manager=staff, language="nl")
 
 
 @pytest.fixture
 def owner(customer: Customer) -> User:
-    return DealerFactory(email="marie@dupont.example", customer=customer)
+    return DealerFactory.create(email="marie@dupont.example", customer=customer)
 
 
 @pytest.fixture
 def colleague(customer: Customer) -> User:
-    return DealerFactory(email="jan@dupont.example", customer=customer, language="nl")
+    return DealerFactory.create(email="jan@dupont.example", customer=customer, language="nl")
 
 
 @pytest.fixture
 def outsider(other_customer: Customer) -> User:
-    return DealerFactory(email="els@janssens.example", customer=other_customer, language="nl")
+    return DealerFactory.create(email="els@janssens.example", customer=other_customer, language="nl")
 
 
 @pytest.fixture
 def dossier(customer: Customer, owner: User) -> Dossier:
-    return DossierFactory(customer=customer, created_by=owner)
+    return DossierFactory.create(customer=customer, created_by=owner)
 
 
 def _client_for(user: User) -> Client:
@@ -91,7 +91,10 @@ def _media_root(settings, tmp_path) -> Iterator[None]:  # type: ignore[no-untype
     """Uploads of a test go to its own folder, never to var/."""
     settings.STORAGES = {
         **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "media")}},
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "media")},
+        },
         # The manifest needs collectstatic; tests serve the source files as they are.
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }

@@ -12,7 +12,7 @@ from dossiers.models import Dossier
 PASSWORD = "correct-horse-battery-staple"
 
 
-class StaffFactory(DjangoModelFactory):
+class StaffFactory(DjangoModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -21,17 +21,17 @@ class StaffFactory(DjangoModelFactory):
     first_name = "Sophie"
     last_name = factory.Sequence(lambda n: f"Staff{n}")
     is_staff = True
-    customer = None
+    customer: Any = None
     language = "fr"
 
     @factory.post_generation
-    def password(obj: User, create: bool, extracted: str | None, **kwargs: Any) -> None:  # noqa: N805
+    def password(obj: User, create: bool, extracted: str | None, **kwargs: Any) -> None:
         obj.set_password(extracted or PASSWORD)
         if create:
             obj.save(update_fields=["password"])
 
 
-class CustomerFactory(DjangoModelFactory):
+class CustomerFactory(DjangoModelFactory[Customer]):
     class Meta:
         model = Customer
         django_get_or_create = ("number",)
@@ -50,7 +50,7 @@ class DealerFactory(StaffFactory):
     customer = factory.SubFactory(CustomerFactory)
 
 
-class ProductGroupFactory(DjangoModelFactory):
+class ProductGroupFactory(DjangoModelFactory[ProductGroup]):
     class Meta:
         model = ProductGroup
         django_get_or_create = ("code",)
@@ -62,7 +62,7 @@ class ProductGroupFactory(DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Group {n}")
 
 
-class ProductFactory(DjangoModelFactory):
+class ProductFactory(DjangoModelFactory[Product]):
     class Meta:
         model = Product
         django_get_or_create = ("code",)
@@ -75,7 +75,7 @@ class ProductFactory(DjangoModelFactory):
     name_en = factory.Sequence(lambda n: f"Screen {n}")
 
 
-class DossierFactory(DjangoModelFactory):
+class DossierFactory(DjangoModelFactory[Dossier]):
     class Meta:
         model = Dossier
 

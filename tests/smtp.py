@@ -34,7 +34,7 @@ class SmtpSink:
     fail_next: int = 0  # answer the next N transactions with a temporary error
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
             if self.fail_next > 0:
                 self.fail_next -= 1

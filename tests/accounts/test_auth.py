@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 from html import unescape
 
 import pytest
@@ -17,7 +18,7 @@ from tests.smtp import SmtpSink, body_text
 LOGIN = "/accounts/login/"
 
 
-def _login(client: Client, email: str, password: str) -> object:
+def _login(client: Client, email: str, password: str) -> Any:
     return client.post(LOGIN, {"username": email, "password": password})
 
 

@@ -43,7 +43,9 @@ def test_create_user_invites_by_mail_with_a_working_password_link(
     assert path
     client = Client()
     page = client.get(path.group(1), follow=True)
-    client.post(page.redirect_chain[-1][0], {"new_password1": "Mein-Passwort-2026", "new_password2": "Mein-Passwort-2026"})
+    client.post(
+        page.redirect_chain[-1][0], {"new_password1": "Mein-Passwort-2026", "new_password2": "Mein-Passwort-2026"}
+    )
     user.refresh_from_db()
     assert user.check_password("Mein-Passwort-2026")
 
