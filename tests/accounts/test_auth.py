@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 from html import unescape
+from typing import Any
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
