@@ -97,10 +97,13 @@ def test_unknown_language_falls_back_to_the_portal_default(owner: User) -> None:
 
 
 def test_rolled_back_transaction_leaves_no_mail(owner: User, django_capture_on_commit_callbacks) -> None:
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            _queue(owner)
-            raise RuntimeError("the caller's write failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        _queue(owner)
+        raise RuntimeError("the caller's write failed")
     assert callbacks == []
     assert not OutboundMail.objects.exists()
 
@@ -170,7 +173,9 @@ def test_attachments_are_read_from_storage_at_send_time(
     assert files[1].get_content_type() == "application/octet-stream"
 
 
-def test_missing_attachment_fails_for_good(smtp_sink: SmtpSink, owner: User, django_capture_on_commit_callbacks) -> None:
+def test_missing_attachment_fails_for_good(
+    smtp_sink: SmtpSink, owner: User, django_capture_on_commit_callbacks
+) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         mail = _queue(owner, attachments=[{"path": "attachments/gone.pdf", "name": "gone.pdf"}])
     mail = _refresh(mail)
@@ -409,11 +414,9 @@ def test_password_reset_mail_goes_through_the_outbox(
     assert link is not None
 
 
-def test_invite_mail_goes_through_the_outbox(
-    smtp_sink: SmtpSink, customer, django_capture_on_commit_callbacks
-) -> None:
+def test_invite_mail_goes_through_the_outbox(smtp_sink: SmtpSink, customer, django_capture_on_commit_callbacks) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        user, created = create_user(email="new@dupont.example", customer=customer, language="de")
+        _user, created = create_user(email="new@dupont.example", customer=customer, language="de")
     assert created
     mail = OutboundMail.objects.get()
     assert (mail.template, mail.language, mail.status) == ("invite", "de", MailStatus.SENT)
