@@ -14,8 +14,9 @@ from ereps.celery import app as celery_app
 def _reset_celery_publisher() -> None:
     """Forget Celery's cached connections and queues so new settings take effect."""
     kombu_pools.reset()  # closes and forgets every cached connection and producer pool
-    celery_app._pool = None
-    amqp = celery_app.amqp
+    app: Any = celery_app  # private attributes, not in the type stubs
+    app._pool = None
+    amqp: Any = app.amqp
     amqp._producer_pool = None
     amqp._rtable = None
     for cached in ("queues", "default_queue", "router"):
