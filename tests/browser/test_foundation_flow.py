@@ -29,9 +29,11 @@ def test_dealer_logs_in_opens_overview_and_dossier_and_switches_language(
     page.get_by_role("link", name="Historique", exact=True).click()
     assert page.get_by_role("link", name="Historique", exact=True).get_attribute("aria-current") == "page"
 
-    page.get_by_label("Langue").select_option("nl")
-    page.wait_for_load_state("domcontentloaded")
-    assert page.get_by_role("link", name="Dossieroverzicht").is_visible()
+    with page.expect_navigation():
+        page.get_by_label("Langue").select_option("nl")
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.get_by_role("link", name="Historiek", exact=True).is_visible()
+    assert page.get_by_role("navigation").get_by_role("link", name="Dossieroverzicht").first.is_visible()
     owner.refresh_from_db()
     assert owner.language == "nl"
 
