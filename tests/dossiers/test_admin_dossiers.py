@@ -1,0 +1,92 @@
+"""Staff side: status changes only through admin actions that call the workflow services."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.models import User
+from dossiers.models import Dossier, EventKind, HistoryEvent, Status
+from tests.factories import DossierFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = reverse("admin:dossiers_dossier_changelist")
+
+
+def _act(client: Client, action: str, *dossiers: Dossier):  # type: ignore[no-untyped-def]
+    return client.post(CHANGELIST, {"action": action, "_selected_action": [d.pk for d in dossiers]}, follow=True)
+
+
+def test_advance_action_moves_one_step_and_records_the_staff_member(
+    superuser_client: Client, superuser: User, owner: User
+) -> None:
+    dossier = DossierFactory(customer=owner.customer, status=Status.ORDERED)
+    _act(superuser_client, "advance_to_in_production", dossier)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.IN_PRODUCTION
+    event = HistoryEvent.objects.get(dossier=dossier)
+    assert (event.kind, event.actor, event.data["to"]) == (EventKind.STATUS_CHANGED, superuser, "in_production")
+
+
+def test_illegal_action_is_reported_per_dossier_and_applies_to_the_others(
+    superuser_client: Client, owner: User
+) -> None:
+    ordered = DossierFactory(customer=owner.customer, status=Status.ORDERED)
+    active = DossierFactory(customer=owner.customer, status=Status.ACTIVE)
+    response = _act(superuser_client, "advance_to_delivered", ordered, active)
+    body = unescape(response.content.decode())
+    assert f"{ordered.number} : L'action « Faire avancer le statut » n'est pas possible" in body
+    assert f"{active.number} : " in body
+    ordered.refresh_from_db()
+    active.refresh_from_db()
+    assert (ordered.status, active.status) == (Status.ORDERED, Status.ACTIVE)
+    assert not HistoryEvent.objects.exists()
+
+
+def test_staff_may_cancel_an_ordered_dossier(superuser_client: Client, owner: User) -> None:
+    dossier = DossierFactory(customer=owner.customer, status=Status.ORDERED)
+    _act(superuser_client, "cancel", dossier)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.CANCELLED
+
+
+def test_status_cannot_be_edited_on_the_change_form(superuser_client: Client, dossier: Dossier) -> None:
+    url = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
+    response = superuser_client.post(
+        url,
+        {
+            "reference": "Nouveau nom",
+            "product_group": dossier.product_group_id,
+            "product": dossier.product_id,
+            "contact_person": dossier.contact_person_id or "",
+            "status": "completed",
+            "customer": dossier.customer_id,
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    dossier.refresh_from_db()
+    assert dossier.reference == "Nouveau nom"
+    assert dossier.status == Status.ACTIVE
+
+
+def test_changelist_shows_customer_number_and_filters(superuser_client: Client, dossier: Dossier) -> None:
+    body = superuser_client.get(CHANGELIST).content.decode()
+    assert dossier.customer.number in body
+    for params in ({"status__exact": "active"}, {"customer__id__exact": dossier.customer_id}, {"q": dossier.reference}):
+        assert dossier.number in superuser_client.get(CHANGELIST, params).content.decode()
+    assert dossier.number not in superuser_client.get(CHANGELIST, {"status__exact": "ordered"}).content.decode()
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_changelist_query_budget(
+    superuser_client: Client, owner: User, rows: int, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    DossierFactory.create_batch(rows, customer=owner.customer)
+    with django_assert_max_num_queries(16):
+        assert superuser_client.get(CHANGELIST).status_code == 200
