@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
@@ -28,8 +29,22 @@ class CustomerAdmin(admin.ModelAdmin):
     ordering = ["number"]
 
 
+class UserCreationAdminForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):
+        model = User
+        fields = ("email",)
+
+
+class UserChangeAdminForm(UserChangeForm):
+    class Meta(UserChangeForm.Meta):
+        model = User
+        fields = "__all__"
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    add_form = UserCreationAdminForm
+    form = UserChangeAdminForm
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "customer", "language", "is_staff", "is_active", "last_login"]
     list_filter = ["is_staff", "is_active", "language", "customer"]

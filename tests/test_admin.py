@@ -38,3 +38,29 @@ def test_dealers_cannot_enter_the_admin(owner_client: Client) -> None:
 
 def test_staff_home_goes_to_admin(staff_client: Client, staff: User) -> None:
     assert staff_client.get("/")["Location"] == reverse("admin:index")
+
+
+def test_staff_can_add_a_dealer_user_in_the_admin(superuser_client: Client, customer) -> None:  # type: ignore[no-untyped-def]
+    response = superuser_client.post(
+        reverse("admin:accounts_user_add"),
+        {
+            "email": "Nouveau@Dupont.example",
+            "customer": customer.pk,
+            "language": "fr",
+            "usable_password": "false",
+            "password1": "",
+            "password2": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(email__iexact="nouveau@dupont.example")
+    assert user.customer == customer and not user.has_usable_password()
+
+
+def test_admin_refuses_a_dealer_without_customer(superuser_client: Client) -> None:
+    response = superuser_client.post(
+        reverse("admin:accounts_user_add"),
+        {"email": "orphan@example.com", "language": "fr", "usable_password": "false"},
+    )
+    assert response.status_code == 200
+    assert not User.objects.filter(email="orphan@example.com").exists()
