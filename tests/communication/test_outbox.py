@@ -428,3 +428,17 @@ def test_send_templated_mail_keeps_its_signature(owner: User) -> None:
         to=owner.email, language="en", template="invite", context={"user": owner, "reset_path": "/x/"}, reply_to=None
     )
     assert OutboundMail.objects.get().language == "en"
+
+
+def test_message_id_domain_is_stable_and_configurable(owner: User, settings) -> None:
+    assert _queue(owner).message_id.endswith("@ereps.localhost>")  # DEFAULT_FROM_EMAIL's domain
+    settings.EMAIL_MESSAGE_ID_DOMAIN = "mail.renson.example"
+    mail = _queue(owner)
+    assert re.fullmatch(r"<[^<>@\s]+@mail\.renson\.example>", mail.message_id)
+
+
+def test_publishing_is_bounded_when_the_broker_is_down() -> None:
+    from ereps.celery import app
+
+    assert app.conf.task_publish_retry_policy["max_retries"] <= 1
+    assert app.conf.broker_connection_timeout <= 5

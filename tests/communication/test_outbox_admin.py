@@ -50,6 +50,16 @@ def test_changelist_lists_filters_and_searches(superuser_client: Client, owner: 
 
 
 @pytest.mark.django_db
+def test_changelist_query_count_does_not_grow_with_rows(
+    superuser_client: Client, owner: User, django_assert_max_num_queries
+) -> None:
+    for _ in range(30):
+        _mail(owner, status=MailStatus.FAILED, last_error="x")
+    with django_assert_max_num_queries(12):
+        assert superuser_client.get(reverse(CHANGELIST)).status_code == 200
+
+
+@pytest.mark.django_db
 def test_detail_is_read_only(superuser_client: Client, owner: User) -> None:
     mail = _mail(owner, status=MailStatus.SENT)
     url = reverse("admin:communication_outboundmail_change", args=[mail.pk])
