@@ -152,8 +152,8 @@ def attachment_deactivate(request: HttpRequest, pk: int, attachment: int) -> Htt
     item = _attachment(request, dossier, attachment)
     if item.uploaded_by_id != request.user.pk:
         raise Http404  # only the uploader may, and others need not know the file is there
-    form = ConfirmForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
         services.deactivate_attachment(attachment=item, user=request.user)  # type: ignore[arg-type]
         messages.success(request, _("L'annexe « %(name)s » a été désactivée.") % {"name": item.original_name})
         return redirect(_thread_url(dossier))

@@ -44,6 +44,31 @@ def _dossier(world: World) -> dict[str, Any]:
     return {"pk": world.dossier.pk}
 
 
+def _owner_annex(world: World) -> Any:
+    """An Annexe of the owner in the world's dossier (created on first use), with one file."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from communication.models import Message, MessageType
+    from communication.services import post_message
+
+    existing = Message.objects.filter(dossier=world.dossier, author=world.owner, type=MessageType.ANNEX).first()
+    return existing or post_message(
+        dossier=world.dossier,
+        author=world.owner,
+        type=MessageType.ANNEX,
+        title="Plans",
+        files=[SimpleUploadedFile("plan.pdf", b"%PDF-1.4")],
+    )
+
+
+def _message(world: World) -> dict[str, Any]:
+    return {"pk": world.dossier.pk, "message": _owner_annex(world).pk}
+
+
+def _attachment(world: World) -> dict[str, Any]:
+    return {"pk": world.dossier.pk, "attachment": _owner_annex(world).attachments.get().pk}
+
+
 DEALER_URLS: dict[str, Entry] = {
     "dossiers:dossier-list": Entry(_none, owned=False),
     "dossiers:dossier-create-group": Entry(_none, owned=False),
@@ -55,6 +80,11 @@ DEALER_URLS: dict[str, Entry] = {
     "dossiers:dossier-transition": Entry(_dossier, owned=True, post_only=True),
     "dossiers:dossier-copy": Entry(_dossier, owned=True, post_only=True),
     "dossiers:dossier-favourite": Entry(_dossier, owned=True, post_only=True),
+    "communication:message-list": Entry(_dossier, owned=True),
+    "communication:message-create": Entry(_dossier, owned=True),
+    "communication:message-reply": Entry(_message, owned=True),
+    "communication:attachment-download": Entry(_attachment, owned=True),
+    "communication:attachment-deactivate": Entry(_attachment, owned=True),
 }
 
 # URLs that are not dealer pages: authentication, language, the admin (staff only).
