@@ -29,6 +29,30 @@ from .models import Attachment, Complaint, ComplaintState, Message
 from .services import ComplaintMoveRefused, answer_message, change_complaint_state
 
 
+class NotFoundMixin(admin.ModelAdmin):
+    """An object outside ``get_queryset`` (an Interne message) is a 404, as in the portal.
+
+    Django's admin would redirect to the index with « does not exist »; a plain 404 on the
+    change, history and delete pages says nothing either way.
+    """
+
+    def _visible_or_404(self, request: HttpRequest, object_id: str) -> None:
+        if self.get_object(request, object_id) is None:
+            raise Http404
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        self._visible_or_404(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        self._visible_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def delete_view(self, request: HttpRequest, object_id: str, extra_context: Any = None) -> Any:
+        self._visible_or_404(request, object_id)
+        return super().delete_view(request, object_id, extra_context)
+
+
 def _download_link(attachment: Attachment) -> str:
     url = reverse("admin:communication_attachment_download", args=[attachment.pk])
     return format_html('<a href="{}">{}</a>', url, attachment.original_name)
@@ -76,7 +100,7 @@ class AnswerForm(forms.Form):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(NotFoundMixin):
     list_display = ["created_at", "dossier", "customer", "type", "audience", "author", "short_body", "answer_link"]
     list_filter = ["type", "audience", "dossier__customer", "created_at"]
     search_fields = ["dossier__number", "dossier__customer__number", "dossier__customer__name", "title", "body"]
@@ -150,6 +174,7 @@ class MessageAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/communication/message/answer.html", context)
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
+        self._visible_or_404(request, object_id)  # before reversing a URL with the raw id
         extra_context = {
             **(extra_context or {}),
             "answer_url": reverse("admin:communication_message_answer", args=[object_id]),
@@ -158,7 +183,7 @@ class MessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(admin.ModelAdmin):
+class AttachmentAdmin(NotFoundMixin):
     list_display = ["original_name", "dossier", "message", "size", "uploaded_by", "created_at", "is_active"]
     list_filter = ["is_active", "message__type", "message__dossier__customer"]
     search_fields = ["original_name", "message__dossier__number", "message__dossier__customer__number"]
@@ -226,7 +251,7 @@ class ComplaintAdminForm(forms.ModelForm):
 
 
 @admin.register(Complaint)
-class ComplaintAdmin(admin.ModelAdmin):
+class ComplaintAdmin(NotFoundMixin):
     form = ComplaintAdminForm
     list_display = ["created_at", "dossier", "customer", "kind", "state", "handler", "updated_at"]
     list_filter = ["state", "handler", "dossier__customer", "message__type"]
