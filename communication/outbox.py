@@ -64,6 +64,8 @@ logger = logging.getLogger(__name__)
 
 _TEMPLATE_NAME = re.compile(r"[a-z0-9_]+(?:/[a-z0-9_]+)*")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+# Bidirectional overrides and invisible marks: "Marie\u202egnp.exe" would display reversed.
+_BIDI_CHARS = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
 # A claim whose row is "not yet due" by at most this much is still taken: the
 # countdown of a retry message may fire a little before the row's time.
 _DUE_TOLERANCE = timedelta(seconds=5)
@@ -98,7 +100,7 @@ class Delivery:
 def clean_address(address: str) -> str:
     """One e-mail address, validated; anything that could add a header is refused."""
     value = (address or "").strip()
-    if not value or _CONTROL_CHARS.search(value) or any(c in value for c in ",;<>\"'"):
+    if not value or _CONTROL_CHARS.search(value) or _BIDI_CHARS.search(value) or any(c in value for c in ',;<>"'):
         raise ValueError(f"Invalid e-mail address: {address!r}")
     try:
         validate_email(value)
@@ -108,8 +110,9 @@ def clean_address(address: str) -> str:
 
 
 def clean_display_name(name: str, *, max_length: int = 200) -> str:
-    """A display name on one line, without control characters (formataddr quotes the rest)."""
-    return " ".join(_CONTROL_CHARS.sub(" ", name or "").split())[:max_length]
+    """A display name on one line, without control or bidi characters (formataddr quotes the rest)."""
+    visible = _BIDI_CHARS.sub("", _CONTROL_CHARS.sub(" ", name or ""))
+    return " ".join(visible.split())[:max_length]
 
 
 def message_id_domain() -> str:

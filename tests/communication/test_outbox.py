@@ -442,3 +442,20 @@ def test_publishing_is_bounded_when_the_broker_is_down() -> None:
 
     assert app.conf.task_publish_retry_policy["max_retries"] <= 1
     assert app.conf.broker_connection_timeout <= 5
+
+
+def test_apostrophes_are_valid_in_addresses(owner: User) -> None:
+    assert _queue(owner, to="o'brien@dupont.example").recipient == "o'brien@dupont.example"
+
+
+def test_bidi_overrides_are_removed_from_names(
+    smtp_sink: SmtpSink, owner: User, django_capture_on_commit_callbacks
+) -> None:
+    path = default_storage.save("attachments/x.exe", ContentFile(b"MZ"))
+    with django_capture_on_commit_callbacks(execute=True):
+        _queue(owner, from_name="Marie\u202eetnoD", attachments=[{"path": path, "name": "plan\u202efdp.exe"}])
+    [received] = smtp_sink.messages
+    assert received["From"].addresses[0].display_name == "MarieetnoD"
+    assert [p.get_filename() for p in received.iter_attachments()] == ["planfdp.exe"]
+    with pytest.raises(ValueError, match="Invalid e-mail address"):
+        _queue(owner, to="marie\u202e@dupont.example")
