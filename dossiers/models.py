@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import ExpressionWrapper, F, FilteredRelation, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -147,6 +148,9 @@ class Dossier(models.Model):
     def __str__(self) -> str:
         return self.number
 
+    def get_absolute_url(self) -> str:
+        return reverse("dossiers:dossier-detail", kwargs={"pk": self.pk})
+
 
 class DossierSeen(models.Model):
     """When a user last opened a dossier's Communication tab (drives the unread marker)."""
@@ -253,4 +257,4 @@ def _status_label(value: object) -> str:
     try:
         return str(Status(str(value)).label)
     except ValueError:
-        return str(value or "–")  # noqa: RUF001  (typographic dash, as in the templates)
+        return str(value or "–")

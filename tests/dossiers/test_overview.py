@@ -202,6 +202,12 @@ def test_star_a_dossier_then_filter_on_favourites(
     assert not Favourite.objects.filter(user=owner).exists()
 
 
+def test_star_buttons_post_to_the_favourite_url(owner_client: Client, mine: list[Dossier]) -> None:
+    body = owner_client.get(URL).content.decode()
+    for dossier in mine:
+        assert f'formaction="{reverse("dossiers:dossier-favourite", kwargs={"pk": dossier.pk})}"' in body
+
+
 def test_star_redirect_never_leaves_the_site(owner_client: Client, mine: list[Dossier]) -> None:
     url = reverse("dossiers:dossier-favourite", kwargs={"pk": mine[0].pk})
     response = owner_client.post(url, {"starred": "on", "next": "https://evil.example/"})

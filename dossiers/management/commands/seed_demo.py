@@ -63,7 +63,7 @@ CUSTOMERS = [
 ]
 
 DOSSIERS = [
-    ("fixscreen", "Villa Leroy – cuisine", Status.ACTIVE, ""),  # noqa: RUF001  (a dealer's own typography)
+    ("fixscreen", "Villa Leroy – cuisine", Status.ACTIVE, ""),
     ("topfix", "Bureau Namur", Status.QUOTE, ""),
     ("camargue", "Terrasse Martin", Status.ORDERED, "ORD-DEMO-1"),
     ("fixscreen", "École Saint-Jean", Status.IN_PRODUCTION, "ORD-DEMO-2"),

@@ -1,0 +1,307 @@
+"""Benchmark the overview and the dossier page against a bare login-required floor.
+
+    python bench/run.py                 # or: make bench
+    python bench/run.py --regenerate    # rebuild the data first
+    python bench/run.py --duration 5 --dossiers 20000 --messages 100000   # quicker
+
+Steps: create the bench database if needed (PostgreSQL, default ``ereps_bench``), migrate,
+generate data with ``manage.py bench_data`` unless it is already there, log the bench
+dealer in (a customer with 5,000 dossiers), serve the portal with gunicorn (2 sync
+workers, DEBUG off, persistent database connections) on loopback, and measure each page
+with ``wrk`` (a small threaded Python load generator when wrk is not installed). Prints
+a table with each page's ratio to the floor and the issue's targets. Bounded: about
+``(warmup + duration) × pages`` seconds once the data exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/ereps_bench"
+
+
+@dataclass
+class Result:
+    name: str
+    path: str
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _env(database_url: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY", secrets.token_urlsafe(50)),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # Plain HTTP on loopback: no TLS redirect, cookies not marked Secure.
+        "SECURE_SSL_REDIRECT": "false",
+        "SESSION_COOKIE_SECURE": "false",
+        "CSRF_COOKIE_SECURE": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        # What production should run with: one connection per worker, kept open.
+        "CONN_MAX_AGE": "60",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+
+
+def _ensure_database(database_url: str) -> None:
+    import psycopg
+
+    url = urlparse(database_url)
+    name = url.path.lstrip("/")
+    admin = url._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+            print(f"created database {name}")
+
+
+def _prepare(args: argparse.Namespace) -> dict[str, str]:
+    """Migrate, generate the data when missing, log the bench dealer in. Returns the URL paths."""
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connections
+    from django.test import Client
+
+    from bench.data import BENCH_USER, BIG_CUSTOMER, HOT_DOSSIER_REFERENCE
+    from dossiers.models import Dossier
+
+    call_command("migrate", verbosity=0)
+    present = Dossier.objects.filter(customer__number__startswith="B").count()
+    big = Dossier.objects.filter(customer__number=BIG_CUSTOMER).count()
+    if args.regenerate or present != args.dossiers or big != args.big:
+        print(f"generating data (found {present} bench dossiers) …", flush=True)
+        started = time.monotonic()
+        call_command(
+            "bench_data", customers=args.customers, dossiers=args.dossiers, messages=args.messages, big=args.big
+        )
+        print(f"  in {time.monotonic() - started:.0f} s", flush=True)
+    from accounts.models import User
+
+    client = Client()
+    client.force_login(User.objects.get(email=BENCH_USER))
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    hot = Dossier.objects.get(customer__number=BIG_CUSTOMER, reference=HOT_DOSSIER_REFERENCE)
+    group = hot.product_group_id
+    connections.close_all()
+    return {
+        "cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}",
+        "floor (login required)": "/bench/floor/",
+        "overview, page 1": "/dossiers/",
+        "overview, page 3": "/dossiers/?page=3",
+        "overview, search « namur »": "/dossiers/?q=namur",
+        "overview, search by number": f"/dossiers/?q={hot.number[-6:]}",
+        "overview, filter status+group": f"/dossiers/?status=quote&group={group}",
+        "overview, sort by reference": "/dossiers/?sort=reference",
+        "dossier page (50 messages)": f"/dossiers/{hot.pk}/",
+        "Communication tab (50 messages)": f"/dossiers/{hot.pk}/communication/",
+        "Historique tab": f"/dossiers/{hot.pk}/history/",
+    }
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for(port: int, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not start")
+
+
+def _get(port: int, path: str, cookie: str) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path, headers={"Cookie": cookie})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    return response.status, body
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _wrk(port: int, path: str, cookie: str, connections: int, duration: float) -> tuple[float, float, float, int]:
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{connections}",
+            f"-d{duration:.0f}s",
+            "--latency",
+            "-H",
+            f"Cookie: {cookie}",
+            f"http://127.0.0.1:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def latency(percent: str) -> float:
+        match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        assert match, out
+        return float(match[1]) * _UNITS[match[2]]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out)[1])  # type: ignore[index]
+    errors_match = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return rps, latency("50"), latency("99"), int(errors_match[1]) if errors_match else 0
+
+
+def _python_load(
+    port: int, path: str, cookie: str, connections: int, duration: float
+) -> tuple[float, float, float, int]:
+    """Closed-loop load: ``connections`` threads, each with one keep-alive connection."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop = time.monotonic() + duration
+
+    def worker() -> None:
+        nonlocal errors
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine: list[float] = []
+        bad = 0
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            conn.request("GET", path, headers={"Cookie": cookie})
+            response = conn.getresponse()
+            response.read()
+            mine.append((time.perf_counter() - started) * 1000)
+            bad += response.status != 200
+        with lock:
+            latencies.extend(mine)
+            errors += bad
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    return len(latencies) / elapsed, latencies[len(latencies) // 2], latencies[int(len(latencies) * 0.99)], errors
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB))
+    parser.add_argument("--customers", type=int, default=200)
+    parser.add_argument("--dossiers", type=int, default=100_000)
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--big", type=int, default=5_000)
+    parser.add_argument("--regenerate", action="store_true")
+    parser.add_argument("--duration", type=float, default=10, help="seconds measured per page")
+    parser.add_argument("--warmup", type=float, default=2, help="seconds of load before measuring a page")
+    parser.add_argument("--connections", type=int, default=2, help="concurrent keep-alive connections")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+
+    env = _env(args.database_url)
+    os.environ.update(env)
+    sys.path.insert(0, str(ROOT))
+    _ensure_database(args.database_url)
+    urls = _prepare(args)
+    cookie = urls.pop("cookie")
+
+    port = _free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "ereps.wsgi:application",
+            f"--workers={args.workers}",
+            f"--bind=127.0.0.1:{port}",
+            "--worker-class=sync",
+            "--log-level=warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    load = _wrk if shutil.which("wrk") else _python_load
+    results: list[Result] = []
+    try:
+        _wait_for(port)
+        for name, path in urls.items():
+            status, _body = _get(port, path, cookie)
+            if status == 404 and "communication" in path:
+                print(f"skipping {name}: {path} is not served yet")
+                continue
+            if status != 200:
+                raise SystemExit(f"{name}: GET {path} answered {status}, expected 200")
+            load(port, path, cookie, args.connections, args.warmup)
+            rps, p50, p99, errors = load(port, path, cookie, args.connections, args.duration)
+            results.append(Result(name, path, rps, p50, p99, errors))
+            print(f"  {name:34} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms", flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    _report(results, args, load is _wrk)
+
+
+def _report(results: list[Result], args: argparse.Namespace, with_wrk: bool) -> None:
+    floor = results[0]
+    print()
+    print(
+        f"gunicorn {args.workers} sync workers, {args.connections} connections, {args.duration:.0f} s per page, "
+        f"load generator: {'wrk' if with_wrk else 'python threads'}, {os.cpu_count()} CPUs"
+    )
+    print()
+    print("| page | req/s | p50 ms | p99 ms | req/s vs floor | p50 vs floor | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        print(
+            f"| {r.name} | {r.rps:.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | "
+            f"{r.rps / floor.rps:.2f} | {r.p50_ms / floor.p50_ms:.1f}× | {r.errors} |"
+        )
+    by_name = {r.name: r for r in results}
+    overview = by_name["overview, page 1"]
+    searches = [r for r in results if "search" in r.name]
+    checks = [
+        ("overview p50 < 30 ms", overview.p50_ms < 30),
+        ("overview req/s ≥ ½ floor", overview.rps >= floor.rps / 2),
+        ("search p50 < 60 ms", all(r.p50_ms < 60 for r in searches)),
+        ("no errors", all(r.errors == 0 for r in results)),
+    ]
+    print()
+    for label, ok in checks:
+        print(f"{'PASS' if ok else 'FAIL'}  {label}")
+    if not all(ok for _, ok in checks):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,12 @@
+"""Settings for the benchmark server: the production settings plus a floor URL.
+
+Imported by gunicorn through ``DJANGO_SETTINGS_MODULE=bench.settings`` (see run.py); the
+portal's own settings and URLs stay free of benchmark code.
+"""
+
+from ereps.settings import *  # noqa: F403
+
+ROOT_URLCONF = "bench.urls"
+# Pages are measured, not static files: no manifest (and no collectstatic) needed.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+LOGGING = {**LOGGING, "root": {"handlers": ["console"], "level": "WARNING"}}  # noqa: F405
