@@ -25,7 +25,7 @@ run: install ## install, migrate, load demo data and serve on http://127.0.0.1:$
 	$(DEMO_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 test: install ## the whole test suite (PostgreSQL at 127.0.0.1 unless DATABASE_URL says otherwise)
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0
+	$(DEMO_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 	$(BIN)/pytest
 
 lint: ## ruff and mypy
@@ -34,7 +34,7 @@ lint: ## ruff and mypy
 	DEBUG=true $(BIN)/mypy .
 
 messages: ## extract the UI strings into locale/*/LC_MESSAGES/django.po
-	$(BIN)/python manage.py makemessages -l fr -l nl -l de -l en --ignore=.venv --ignore=var --no-obsolete
+	$(DEMO_ENV) $(BIN)/python manage.py makemessages -l fr -l nl -l de -l en --ignore=.venv --ignore=var --no-obsolete
 
 check: lint test ## everything CI runs
 
