@@ -35,6 +35,11 @@ Message-ID, so mail clients and archives can fold them. The alternative
 the product promises that an outage loses nothing, so we prefer the retry.
 The stale delay must exceed the longest possible send (settings check it against
 ``EMAIL_TIMEOUT``).
+
+Operations: run Celery beat (``celery -A ereps beat``, or a worker with ``-B``) for
+the sweep; when Redis itself is down, ``manage.py send_pending_mail`` sends from the
+database alone. Failed mails are listed in the admin (« E-mails sortants ») with
+their last error and can be resent (« Renvoyer »), keeping their Message-ID.
 """
 
 from __future__ import annotations
