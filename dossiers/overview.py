@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Case, IntegerField, Q, Value, When
+from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 
+from accounts.models import User
 from configurator.models import ProductGroup
 
 from .models import DossierQuerySet
@@ -49,8 +50,8 @@ class OverviewFilters:
     favourites: bool = False
     sort: str = DEFAULT_SORT
 
-    def apply(self, dossiers: DossierQuerySet) -> DossierQuerySet:
-        """Filter and order ``dossiers``, already scoped and annotated by ``with_reader_marks``."""
+    def apply(self, dossiers: DossierQuerySet, *, user: User) -> DossierQuerySet:
+        """Filter and order ``dossiers`` (already scoped to the user's customer); ``user`` owns the favourites."""
         if self.q:
             dossiers = dossiers.search(self.q)
         if self.status:
@@ -67,7 +68,7 @@ class OverviewFilters:
         if self.activity_to:
             dossiers = dossiers.filter(last_activity_at__lt=_start_of(self.activity_to + timedelta(days=1)))
         if self.favourites:
-            dossiers = dossiers.filter(Q(my_favourite__id__isnull=False))
+            dossiers = dossiers.filter(favourites__user=user)
         ordering = SORTS.get(self.sort, SORTS[DEFAULT_SORT])
         if "status_position" in ordering[0]:
             # Along the workflow (Actif … Annulé), not alphabetically by code.

@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -39,10 +40,24 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("dossiers:dossier-list")
 
 
-def _page(items: QuerySet[Any], raw_number: str | None, per_page: int) -> Page:
+class _Paginator(Paginator):
+    """A paginator that counts a lighter queryset than the one it pages through."""
+
+    def __init__(self, object_list: QuerySet[Any], per_page: int, count_from: QuerySet[Any] | None) -> None:
+        super().__init__(object_list, per_page)
+        self.count_from = count_from if count_from is not None else object_list
+
+    @cached_property
+    def count(self) -> int:
+        return self.count_from.count()
+
+
+def _page(
+    items: QuerySet[Any], raw_number: str | None, per_page: int, *, count_from: QuerySet[Any] | None = None
+) -> Page:
     """A page of ``items``; a missing, negative or non-numeric number is page 1, too high the last."""
     number = int(raw_number) if raw_number and raw_number.isdigit() and len(raw_number) < 10 else 1
-    return Paginator(items, per_page).get_page(number)
+    return _Paginator(items, per_page, count_from).get_page(number)
 
 
 @require_GET
@@ -50,13 +65,11 @@ def _page(items: QuerySet[Any], raw_number: str | None, per_page: int) -> Page:
 def dossier_list(request: HttpRequest) -> HttpResponse:
     form = OverviewForm(request.GET or None)
     filters = form.filters()
-    dossiers = filters.apply(
-        Dossier.objects.for_customer(request.customer)  # type: ignore[attr-defined]
-        .with_list_columns()
-        .with_reader_marks(request.user)  # type: ignore[arg-type]
-    )
+    matching = filters.apply(Dossier.objects.for_customer(request.customer), user=request.user)  # type: ignore[attr-defined,arg-type]
+    rows = matching.select_related("product").with_reader_marks(request.user)  # type: ignore[arg-type]
     context = {
-        "page": _page(dossiers, request.GET.get("page"), settings.PAGE_SIZE),
+        # Counted without the favourite and read-mark joins, which cannot change the count.
+        "page": _page(rows, request.GET.get("page"), settings.PAGE_SIZE, count_from=matching),
         "form": form,
         "filters": filters,
         "query_string": form.query_string(),
