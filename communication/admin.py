@@ -12,7 +12,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
@@ -23,10 +23,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from dossiers.models import Dossier
+
 from . import admin_outbox  # noqa: F401
 from .downloads import attachment_response
-from .models import Attachment, Complaint, ComplaintState, Message
-from .services import ComplaintMoveRefused, answer_message, change_complaint_state
+from .forms import MultipleFileField, check_uploads
+from .models import Attachment, Audience, Complaint, ComplaintState, Message, MessageType
+from .services import ComplaintMoveRefused, answer_message, change_complaint_state, post_message
 
 
 class NotFoundMixin(admin.ModelAdmin):
@@ -97,6 +100,53 @@ class ReplyInline(admin.TabularInline):
 
 class AnswerForm(forms.Form):
     body = forms.CharField(label=_("Réponse"), widget=forms.Textarea(attrs={"rows": 8, "cols": 80}), max_length=20_000)
+    file = MultipleFileField(label=_("Fichier"), required=False)
+
+    def clean_file(self) -> list[Any]:
+        files: list[Any] = self.cleaned_data.get("file") or []
+        check_uploads(files)
+        return files
+
+
+STAFF_TYPES = (MessageType.ANNEX, MessageType.REMARK, MessageType.WARRANTY_DOCUMENT)
+
+
+class StaffMessageForm(forms.Form):
+    """A new message of a staff member in a dossier's thread (audience Renson, always)."""
+
+    dossier_number = forms.CharField(label=_("Numéro de dossier"), max_length=20)
+    type = forms.ChoiceField(label=_("Type"), choices=[(t.value, t.label) for t in STAFF_TYPES])
+    title = forms.CharField(label=_("Titre"), max_length=200, required=False)
+    body = forms.CharField(
+        label=_("Message"), widget=forms.Textarea(attrs={"rows": 8, "cols": 80}), max_length=20_000, required=False
+    )
+    file = MultipleFileField(label=_("Fichier"), required=False)
+
+    REQUIRED = {
+        MessageType.ANNEX: ("title", "file"),
+        MessageType.REMARK: ("body",),
+        MessageType.WARRANTY_DOCUMENT: ("file",),
+    }
+
+    def clean_dossier_number(self) -> Dossier:
+        number = self.cleaned_data["dossier_number"].strip()
+        dossier = Dossier.objects.select_related("customer").filter(number=number).first()
+        if dossier is None:
+            raise ValidationError(_("Aucun dossier ne porte ce numéro."))
+        return dossier
+
+    def clean_file(self) -> list[Any]:
+        files: list[Any] = self.cleaned_data.get("file") or []
+        check_uploads(files)
+        return files
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        for name in self.REQUIRED.get(data.get("type", ""), ()):
+            if not self.has_error(name) and not data.get(name):
+                self.add_error(name, ValidationError(_("Ce champ est obligatoire."), code="required"))
+        return data
 
 
 @admin.register(Message)
@@ -113,8 +163,35 @@ class MessageAdmin(NotFoundMixin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
         return Message.objects.visible_to(request.user)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # messages are posted through services (portal, answer form)
+    def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
+        """Not a model form: a staff message goes through ``post_message`` (history, mails)."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = StaffMessageForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                message = post_message(
+                    dossier=data["dossier_number"],
+                    author=request.user,  # type: ignore[arg-type]
+                    type=data["type"],
+                    audience=Audience.RENSON,
+                    title=data["title"],
+                    body=data["body"],
+                    files=data["file"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                self.message_user(request, _("Le message a été ajouté au dossier."), messages.SUCCESS)
+                return HttpResponseRedirect(reverse("admin:communication_message_change", args=[message.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Ajouter un message"),
+            "opts": self.opts,
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/communication/message/post.html", context)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
@@ -155,10 +232,15 @@ class MessageAdmin(NotFoundMixin):
         parent = get_object_or_404(
             self.get_queryset(request).select_related("dossier", "dossier__customer", "author"), pk=object_id
         )
-        form = AnswerForm(request.POST or None)
+        form = AnswerForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                answer_message(parent=parent, author=request.user, body=form.cleaned_data["body"])  # type: ignore[arg-type]
+                answer_message(
+                    parent=parent,
+                    author=request.user,  # type: ignore[arg-type]
+                    body=form.cleaned_data["body"],
+                    files=form.cleaned_data["file"],
+                )
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:

@@ -209,7 +209,7 @@ def post_message(
 
 
 @transaction.atomic
-def answer_message(*, parent: Message, author: User, body: str) -> Message:
+def answer_message(*, parent: Message, author: User, body: str, files: Sequence[UploadedFile] = ()) -> Message:
     """A staff answer to a dealer's message (admin): a Remarque under it, mailed to its author."""
     if not author.is_staff:
         raise PermissionDenied("Only staff answer from the admin.")
@@ -221,6 +221,7 @@ def answer_message(*, parent: Message, author: User, body: str) -> Message:
         type=MessageType.REMARK,
         audience=Audience.RENSON,
         body=body,
+        files=files,
         parent=parent,
     )
 

@@ -215,3 +215,53 @@ def test_deactivated_attachments_stay_downloadable_in_the_admin(
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["Content-Type"] == "application/octet-stream"
+
+
+def test_staff_posts_an_annex_from_the_admin_and_the_dealers_are_mailed(
+    contact_client: Client, post: Callable[..., Message], dossier: Dossier, owner: User, staff: User
+) -> None:
+    post(body="question")
+    OutboundMail.objects.all().delete()
+    add = _url("message_add")
+    assert contact_client.get(add).status_code == 200
+    response = contact_client.post(
+        add,
+        {"dossier_number": dossier.number, "type": "annex", "title": "Plan révisé", "file": [upload("rev.pdf")]},
+    )
+    assert response.status_code == 302
+    message = Message.objects.get(author=staff)
+    assert (message.type, message.audience, message.dossier) == (MessageType.ANNEX, Audience.RENSON, dossier)
+    assert message.attachments.get().original_name == "rev.pdf"
+    assert list(OutboundMail.objects.values_list("recipient", flat=True)) == [owner.email]
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"dossier_number": "nope", "type": "remark", "body": "x"}, "dossier_number"),
+        ({"type": "annex", "title": "t"}, "file"),
+        ({"type": "remark"}, "body"),
+        ({"type": "complaint", "body": "x"}, "type"),
+    ],
+)
+def test_staff_post_form_is_validated(contact_client: Client, dossier: Dossier, data: dict, field: str) -> None:
+    data.setdefault("dossier_number", dossier.number)
+    response = contact_client.post(_url("message_add"), data)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert not Message.objects.exists()
+
+
+def test_answer_with_a_file(contact_client: Client, public: Message, owner: User) -> None:
+    response = contact_client.post(
+        _url("message_answer", public.pk), {"body": "Voici le plan.", "file": [upload("reponse.pdf")]}
+    )
+    assert response.status_code == 302
+    answer = Message.objects.get(parent=public)
+    assert answer.attachments.get().original_name == "reponse.pdf"
+
+
+def test_staff_without_rights_cannot_post_or_answer(staff_client: Client, public: Message) -> None:
+    assert staff_client.get(_url("message_add")).status_code == 403
+    assert staff_client.get(_url("message_answer", public.pk)).status_code == 404
+    assert staff_client.get(_url("message_changelist")).status_code == 403
