@@ -265,3 +265,22 @@ def test_staff_without_rights_cannot_post_or_answer(staff_client: Client, public
     assert staff_client.get(_url("message_add")).status_code == 403
     assert staff_client.get(_url("message_answer", public.pk)).status_code == 404
     assert staff_client.get(_url("message_changelist")).status_code == 403
+
+
+def test_admin_lists_query_count_does_not_grow(superuser_client: Client, post: Callable[..., Message]) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries() -> tuple[int, ...]:
+        counts = []
+        for name in ["message_changelist", "attachment_changelist", "complaint_changelist"]:
+            with CaptureQueriesContext(connection) as ctx:
+                assert superuser_client.get(_url(name)).status_code == 200
+            counts.append(len(ctx.captured_queries))
+        return tuple(counts)
+
+    post(type=MessageType.COMPLAINT, body="x", files=[upload()])
+    before = queries()
+    for i in range(30):
+        post(type=MessageType.COMPLAINT, body=f"x{i}", files=[upload(f"f{i}.pdf")])
+    assert queries() == before

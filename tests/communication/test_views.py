@@ -437,3 +437,23 @@ def test_anonymous_is_sent_to_login(dossier: Dossier, annex: Message) -> None:
         response = Client().get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_add_and_reply_pages_query_count_does_not_grow_with_files(
+    owner_client: Client, dossier: Dossier, post: Callable[..., Message]
+) -> None:
+    first = post(type=MessageType.ANNEX, title="t", files=[upload()])
+    reply = reverse("communication:message-reply", kwargs={"pk": dossier.pk, "message": first.pk})
+    before = (_queries(owner_client, _add(dossier)), _queries(owner_client, reply))
+    for i in range(20):
+        post(type=MessageType.ANNEX, title="t", files=[upload(f"f{i}.pdf"), upload(f"g{i}.pdf")])
+    assert (_queries(owner_client, _add(dossier)), _queries(owner_client, reply)) == before
