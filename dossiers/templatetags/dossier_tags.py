@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from ..models import Dossier
+from ..models import Dossier, Status
 from ..workflow import Action, dealer_buttons
 
 register = template.Library()
@@ -29,3 +31,23 @@ def workflow_buttons(dossier: Dossier) -> list[Button]:
         Action.CANCEL: (_("Annuler le dossier"), "btn-outline-danger"),
     }
     return [Button(t.action.value, *labels[t.action]) for t in dealer_buttons(dossier.status)]
+
+
+_BADGE_STYLE = {
+    Status.CANCELLED: "text-bg-secondary",
+    Status.COMPLETED: "text-bg-success",
+    Status.SERVICE_REQUESTED: "text-bg-warning",
+    Status.ACTIVE: "text-bg-primary",
+}
+
+
+@register.filter
+def status_badge(dossier: Dossier) -> SafeString:
+    """The status pill. A filter, not an include: the overview draws 25 of them per page."""
+    status = Status(dossier.status)
+    return format_html(
+        '<span class="badge rounded-pill status-{} {}">{}</span>',
+        status.value,
+        _BADGE_STYLE.get(status, "text-bg-info"),
+        str(status.label),
+    )
