@@ -3,7 +3,8 @@
 Called by the services inside their transaction: each mail is an outbox row that
 commits with the message (see ``communication.outbox``). Rules (PRODUCT.md §4):
 
-- a dealer's ``Renson`` message → the dossier's contact person (staff);
+- a dealer's ``Renson`` message → the dossier's contact person (staff), else the
+  customer's account manager;
 - a staff (or system) message → the dealer users who wrote ``Renson`` messages in the
   thread (the dossier's creator when nobody has yet);
 - a reply → the author of the message it answers, told it is an answer to them;
@@ -84,7 +85,9 @@ def recipients_for(message: Message) -> list[Notice]:
     if internal:
         return list(notices.values())
     if author is not None and not author.is_staff:
-        add(message.dossier.contact_person, TEMPLATE_POSTED)
+        # A dossier without a contact person falls back to the customer's account manager.
+        dossier = message.dossier
+        add(dossier.contact_person or dossier.customer.account_manager, TEMPLATE_POSTED)
     else:
         writers = User.objects.filter(
             is_active=True,

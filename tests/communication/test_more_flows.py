@@ -115,3 +115,12 @@ def test_french_mail_body_for_a_french_contact(
     assert mail["Content-Language"] == "fr"
     assert "Plainte" in mail["Subject"]
     assert "Lamelles cassées" in body_text(mail)
+
+
+def test_dossier_without_contact_person_mails_the_account_manager(
+    post: Callable[..., Message], dossier: Dossier, staff: User
+) -> None:
+    Dossier.objects.filter(pk=dossier.pk).update(contact_person=None)
+    dossier.refresh_from_db()
+    post(body="Personne ?")
+    assert _mails() == [(staff.email, "message_posted")]
