@@ -253,7 +253,21 @@ class HistoryEvent(models.Model):
             return _("Copie du dossier %(number)s") % {"number": data["copied_from"]}
         if self.kind == EventKind.COPIED and data.get("copied_to"):
             return _("Copié vers le dossier %(number)s") % {"number": data["copied_to"]}
+        if self.kind == EventKind.MESSAGE_POSTED and data.get("type"):
+            return _message_type_label(data["type"])
+        if data.get("name"):  # a document or an attachment: its file name
+            return str(data["name"])
         return str(data.get("summary", ""))
+
+
+def _message_type_label(value: object) -> str:
+    # Imported here: the communication app depends on dossiers, not the other way round.
+    from communication.models import MessageType
+
+    try:
+        return str(MessageType(str(value)).label)
+    except ValueError:
+        return str(value)
 
 
 def _status_label(value: object) -> str:

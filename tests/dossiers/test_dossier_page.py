@@ -173,6 +173,37 @@ def test_history_hides_internal_events_from_staff_in_the_admin(
     assert "Secret interne" not in body
 
 
+def test_history_describes_messages_and_attachments(owner_client: Client, owner: User, dossier: Dossier) -> None:
+    services.record_event(dossier=dossier, kind=EventKind.MESSAGE_POSTED, actor=owner, data={"type": "complaint"})
+    services.record_event(
+        dossier=dossier, kind=EventKind.ATTACHMENT_DEACTIVATED, actor=owner, data={"name": "plan-terrasse.pdf"}
+    )
+    events = owner_client.get(reverse("dossiers:dossier-history", kwargs={"pk": dossier.pk})).context["page"]
+    assert [e.description for e in events] == ["plan-terrasse.pdf", "Plainte"]
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "budget"),
+    [
+        ("dossiers:dossier-transition", {"action": "request_quote", "expected": "active"}, 14),
+        # creation numbers the dossier under a lock and writes two events on each side
+        ("dossiers:dossier-copy", {}, 28),
+        ("dossiers:dossier-favourite", {"starred": "on"}, 8),
+    ],
+)
+def test_post_views_query_budget(
+    owner_client: Client,
+    dossier: Dossier,
+    name: str,
+    data: dict[str, str],
+    budget: int,
+    django_assert_max_num_queries,  # type: ignore[no-untyped-def]
+) -> None:
+    with django_assert_max_num_queries(budget):
+        response = owner_client.post(reverse(name, kwargs={"pk": dossier.pk}), data)
+    assert response.status_code == 302
+
+
 @pytest.mark.parametrize("rows", [1, 50])
 def test_history_query_budget_is_constant(
     owner_client: Client, owner: User, staff: User, dossier: Dossier, rows: int, django_assert_max_num_queries
