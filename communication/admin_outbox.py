@@ -62,6 +62,14 @@ class OutboundMailAdmin(admin.ModelAdmin):
     ]
 
     @admin.display(description=_("dernière erreur"))
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OutboundMail]:
+        # Mails caused by an Interne message (a dealer answering a colleague, an Interne
+        # E-mail to outside addresses) carry its content: no staff member may read them.
+        from .models import Audience, Message
+
+        internal = Message.objects.filter(audience=Audience.INTERNAL).values("pk")
+        return super().get_queryset(request).exclude(related_message_id__in=internal)
+
     def short_error(self, obj: OutboundMail) -> str:
         return obj.last_error[:80] + ("…" if len(obj.last_error) > 80 else "")
 

@@ -140,3 +140,28 @@ def test_two_concurrent_senders_send_a_mail_once(owner: User, smtp_sink: SmtpSin
     assert len(smtp_sink.messages) == 1
     mail.refresh_from_db()
     assert (mail.status, mail.attempts) == (MailStatus.SENT, 1)
+
+
+def test_outbox_admin_hides_mails_about_internal_messages(
+    superuser_client, post, owner, colleague, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from communication.models import Audience, MessageType
+    from communication.outbox_models import OutboundMail
+
+    with django_capture_on_commit_callbacks(execute=False):
+        note = post(type=MessageType.REMARK, audience=Audience.INTERNAL, author=owner, body="Marge 12 %")
+        post(
+            type=MessageType.REMARK,
+            audience=Audience.INTERNAL,
+            author=colleague,
+            parent=note,
+            body="Réponse interne confidentielle",
+        )
+    mails = OutboundMail.objects.filter(related_message_id__isnull=False)
+    internal_mail = mails.get(recipient=owner.email)  # the colleague's answer notifies the author
+    changelist = superuser_client.get(reverse("admin:communication_outboundmail_changelist"))
+    assert changelist.status_code == 200
+    assert owner.email not in changelist.content.decode()
+    change = superuser_client.get(reverse("admin:communication_outboundmail_change", args=[internal_mail.pk]))
+    assert change.status_code == 302  # the admin's answer for an object it cannot find
+    assert "confidentielle" not in superuser_client.get(change["Location"]).content.decode()
