@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -7,6 +8,7 @@ from django.db import transaction
 from accounts.models import Customer, User
 from accounts.services import upsert_customer
 from configurator.models import Product, ProductGroup
+from dossiers import services
 from dossiers.models import Dossier, Status
 from dossiers.services import create_dossier
 
@@ -74,6 +76,28 @@ DOSSIERS = [
 ]
 
 
+Move = tuple[Callable[..., Dossier], dict[str, Any]]
+
+
+def _path_to(status: Status) -> list[Move]:
+    """The workflow moves from « Actif » to ``status`` (staff moves carry their target)."""
+    ordered: list[Move] = [(services.mark_ordered, {})]
+    production: list[Move] = [*ordered, (services.advance_status, {"to": Status.IN_PRODUCTION})]
+    delivered: list[Move] = [*production, (services.advance_status, {"to": Status.DELIVERED})]
+    completed: list[Move] = [*delivered, (services.advance_status, {"to": Status.COMPLETED})]
+    paths: dict[Status, list[Move]] = {
+        Status.ACTIVE: [],
+        Status.QUOTE: [(services.request_quote, {})],
+        Status.ORDERED: ordered,
+        Status.IN_PRODUCTION: production,
+        Status.DELIVERED: delivered,
+        Status.COMPLETED: completed,
+        Status.SERVICE_REQUESTED: [*completed, (services.request_service, {})],
+        Status.CANCELLED: [(services.cancel_dossier, {})],
+    }
+    return paths[status]
+
+
 class Command(BaseCommand):
     help = (
         "Load demonstration data: the demo catalogue, two customers (two users on the first, one on "
@@ -96,7 +120,7 @@ class Command(BaseCommand):
             for number, name, language, users in CUSTOMERS:
                 customer, _ = upsert_customer(number=number, name=name, language=language, account_manager=staff)
                 people = [self._user(email, customer, first, last, lang) for email, first, last, lang in users]
-                created_dossiers += self._dossiers(customer, people[0], products)
+                created_dossiers += self._dossiers(customer, people[0], products, staff)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for _number, _name, _language, users in CUSTOMERS:
             for email, *_rest in users:
@@ -150,16 +174,15 @@ class Command(BaseCommand):
             )
         return user
 
-    def _dossiers(self, customer: Customer, user: User, products: dict[str, Product]) -> int:
+    def _dossiers(self, customer: Customer, user: User, products: dict[str, Product], staff: User) -> int:
         created = 0
         existing = set(Dossier.objects.for_customer(customer).values_list("reference", flat=True))
-        for code, reference, status, order_number in DOSSIERS:
+        for code, reference, status, _order_number in DOSSIERS:
             if reference in existing:
                 continue
             dossier = create_dossier(customer=customer, user=user, product=products[code], reference=reference)
-            # Demo history is not replayed through the workflow: the rows are set as they would be.
-            Dossier.objects.filter(pk=dossier.pk).update(
-                status=status, order_number=f"{order_number}-{customer.number}" if order_number else ""
-            )
+            # Through the workflow services, so the Historique tab shows a real history.
+            for service, kwargs in _path_to(status):
+                dossier = service(dossier=dossier, user=staff if "to" in kwargs else user, **kwargs)
             created += 1
         return created
