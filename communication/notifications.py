@@ -39,7 +39,7 @@ class Notice:
 
 
 def portal_link(message: Message) -> str:
-    path = reverse("dossiers:dossier-communication", kwargs={"pk": message.dossier_id})
+    path = reverse("communication:message-list", kwargs={"pk": message.dossier_id})
     return f"{settings.SITE_URL}{path}#message-{message.pk}"
 
 

@@ -203,7 +203,9 @@ def post_message(
         internal=audience == Audience.INTERNAL,
         data={"message_id": message.pk, "type": type, "files": len(saved)},
     )
-    dossier_services.note_message_posted(dossier=dossier, at=message.created_at)
+    dossier_services.note_message_posted(
+        dossier=dossier, at=message.created_at, internal=message.audience == Audience.INTERNAL
+    )
     notifications.notify_message_posted(message=message)
     return message
 

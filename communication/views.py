@@ -33,7 +33,7 @@ def _dossier(request: HttpRequest, pk: int) -> Dossier:
 
 
 def _thread_url(dossier: Dossier, message: Message | None = None) -> str:
-    url = reverse("dossiers:dossier-communication", kwargs={"pk": dossier.pk})
+    url = reverse("communication:message-list", kwargs={"pk": dossier.pk})
     return f"{url}#message-{message.pk}" if message is not None else url
 
 

@@ -89,7 +89,6 @@ class DossierAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "last_activity_at",
-        "last_message_at",
         "created_by",
     ]
     fields = [
@@ -106,8 +105,8 @@ class DossierAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
         "last_activity_at",
-        "last_message_at",
     ]
+    # last_message_at is left out on purpose: it also moves for Interne messages.
     autocomplete_fields = ["customer", "contact_person"]
     date_hierarchy = "created_at"
     actions = [advance_to_in_production, advance_to_delivered, advance_to_completed, cancel]

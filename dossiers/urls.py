@@ -10,7 +10,6 @@ urlpatterns = [
     path("new/<int:group>/", views.dossier_create, name="dossier-create"),
     path("<int:pk>/", views.dossier_detail, name="dossier-detail"),
     path("<int:pk>/configurator/", views.dossier_configurator, name="dossier-configurator"),
-    path("<int:pk>/communication/", views.dossier_communication, name="dossier-communication"),
     path("<int:pk>/history/", views.dossier_history, name="dossier-history"),
     path("<int:pk>/status/", views.dossier_transition, name="dossier-transition"),
     path("<int:pk>/copy/", views.dossier_copy, name="dossier-copy"),

@@ -126,12 +126,6 @@ def dossier_configurator(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 @dealer_required
-def dossier_communication(request: HttpRequest, pk: int) -> HttpResponse:
-    return _tab(request, pk, "dossiers/dossier_communication.html", "communication")
-
-
-@require_GET
-@dealer_required
 def dossier_history(request: HttpRequest, pk: int) -> HttpResponse:
     dossier = _dossier(request, pk)
     events = HistoryEvent.objects.filter(dossier=dossier).visible_to(request.user).select_related("actor")  # type: ignore[arg-type]

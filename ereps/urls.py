@@ -11,8 +11,7 @@ admin.site.index_title = _("Back-office")
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("accounts.urls")),
-    # Before dossiers/: the Communication tab (dossiers:dossier-communication, same path)
-    # is served by the communication app's thread view.
+    # The Communication tab of a dossier is the communication app's thread.
     path("dossiers/<int:pk>/communication/", include("communication.urls")),
     path("dossiers/", include("dossiers.urls")),
     path("admin/", admin.site.urls),

@@ -75,7 +75,6 @@ DEALER_URLS: dict[str, Entry] = {
     "dossiers:dossier-create": Entry(lambda w: {"group": w.dossier.product_group_id}, owned=False),
     "dossiers:dossier-detail": Entry(_dossier, owned=True),
     "dossiers:dossier-configurator": Entry(_dossier, owned=True),
-    "dossiers:dossier-communication": Entry(_dossier, owned=True),
     "dossiers:dossier-history": Entry(_dossier, owned=True),
     "dossiers:dossier-transition": Entry(_dossier, owned=True, post_only=True),
     "dossiers:dossier-copy": Entry(_dossier, owned=True, post_only=True),

@@ -62,22 +62,31 @@ def record_event(
     internal: bool = False,
     data: dict[str, object] | None = None,
 ) -> HistoryEvent:
-    """Append to the dossier's Historique and bump its last activity (caller's transaction)."""
+    """Append to the dossier's Historique and bump its last activity (caller's transaction).
+
+    An event about an Interne message leaves "last activity" alone: staff see that column,
+    and it must not reveal that the dealer's colleagues talked among themselves.
+    """
     event = HistoryEvent.objects.create(dossier=dossier, kind=kind, actor=actor, internal=internal, data=data or {})
-    Dossier.objects.filter(pk=dossier.pk).update(last_activity_at=event.created_at)
-    dossier.last_activity_at = event.created_at
+    if not internal:
+        Dossier.objects.filter(pk=dossier.pk).update(last_activity_at=event.created_at)
+        dossier.last_activity_at = event.created_at
     return event
 
 
-def note_message_posted(*, dossier: Dossier, at: datetime) -> None:
+def note_message_posted(*, dossier: Dossier, at: datetime, internal: bool = False) -> None:
     """Mark the dossier as having a new message at ``at`` (runs in the poster's transaction).
 
     The overview's unread marker and "last activity" sort read these two columns, so
-    they must move in the same transaction as the message itself.
+    they must move in the same transaction as the message itself. An Interne message
+    only moves the unread marker (dealers only): "last activity" is shown to staff.
     """
-    Dossier.objects.filter(pk=dossier.pk).update(last_message_at=at, last_activity_at=at)
+    if internal:
+        Dossier.objects.filter(pk=dossier.pk).update(last_message_at=at)
+    else:
+        Dossier.objects.filter(pk=dossier.pk).update(last_message_at=at, last_activity_at=at)
+        dossier.last_activity_at = at
     dossier.last_message_at = at
-    dossier.last_activity_at = at
 
 
 def mark_dossier_seen(*, user: User, dossier: Dossier) -> None:

@@ -47,7 +47,7 @@ def test_warranty_document_is_in_the_thread_and_mailed_with_its_file(
     [mail] = smtp_sink.to(owner.email)
     [part] = list(mail.iter_attachments())
     assert (part.get_filename(), part.get_content()) == ("garantie.pdf", b"%PDF warranty")
-    html = owner_client.get(reverse("dossiers:dossier-communication", kwargs={"pk": dossier.pk})).content.decode()
+    html = owner_client.get(reverse("communication:message-list", kwargs={"pk": dossier.pk})).content.decode()
     assert f'id="message-{document.pk}"' in html
     assert "Document de garantie" in html
 

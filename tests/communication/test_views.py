@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _thread(dossier: Dossier) -> str:
-    return reverse("dossiers:dossier-communication", kwargs={"pk": dossier.pk})
+    return reverse("communication:message-list", kwargs={"pk": dossier.pk})
 
 
 def _add(dossier: Dossier) -> str:

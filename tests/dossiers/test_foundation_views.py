@@ -79,9 +79,17 @@ def test_bad_dossier_ids_are_a_translated_404(owner_client: Client, dossier: Dos
     assert "Page introuvable" in response.content.decode()
 
 
-@pytest.mark.parametrize("tab", ["dossier-detail", "dossier-configurator", "dossier-communication", "dossier-history"])
+@pytest.mark.parametrize(
+    "tab",
+    [
+        "dossiers:dossier-detail",
+        "dossiers:dossier-configurator",
+        "communication:message-list",
+        "dossiers:dossier-history",
+    ],
+)
 def test_dossier_tabs_show_the_four_tabs(owner_client: Client, dossier: Dossier, tab: str) -> None:
-    body = owner_client.get(reverse(f"dossiers:{tab}", kwargs={"pk": dossier.pk})).content.decode()
+    body = owner_client.get(reverse(tab, kwargs={"pk": dossier.pk})).content.decode()
     for label in ("Information", "Configurateur", "Communication", "Historique"):
         assert f">{label}</a>" in body
     assert dossier.number in body
