@@ -49,9 +49,8 @@ def test_dealer_searches_filters_stars_and_sees_unread_messages(
     with page.expect_navigation():
         page.get_by_role("button", name="Rechercher").click()
     assert "status=active" in page.url
-    assert sorted(page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.dossier)")) == sorted(
-        [villa.number, ecole.number]
-    )
+    shown: list[str] = page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.dossier)")
+    assert sorted(shown) == sorted([villa.number, ecole.number])
 
     # Star « Villa Leroy »: back on the same filtered page, the star is pressed.
     with page.expect_navigation():
