@@ -50,7 +50,8 @@ def test_dealer_searches_filters_stars_and_sees_unread_messages(
         page.get_by_role("button", name="Rechercher").click()
     assert "status=active" in page.url
     shown: list[str] = page.locator("tbody tr").evaluate_all("rows => rows.map(r => r.dataset.dossier)")
-    assert sorted(shown) == sorted([villa.number, ecole.number])
+    expected: list[str] = [villa.number, ecole.number]
+    assert sorted(shown) == sorted(expected)
 
     # Star « Villa Leroy »: back on the same filtered page, the star is pressed.
     with page.expect_navigation():
