@@ -18,10 +18,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_dealer_searches_filters_stars_and_sees_unread_messages(
     page: Any, live_server: Any, owner: User, outsider: User
 ) -> None:
-    villa = DossierFactory(customer=owner.customer, reference="Villa Leroy")
-    namur = DossierFactory(customer=owner.customer, reference="Bureau Namur", status=Status.QUOTE)
-    ecole = DossierFactory(customer=owner.customer, reference="École Saint-Jean")
-    DossierFactory(customer=outsider.customer, reference="Bureau Namur bis")
+    villa = DossierFactory.create(customer=owner.customer, reference="Villa Leroy")
+    namur = DossierFactory.create(customer=owner.customer, reference="Bureau Namur", status=Status.QUOTE)
+    ecole = DossierFactory.create(customer=owner.customer, reference="École Saint-Jean")
+    DossierFactory.create(customer=outsider.customer, reference="Bureau Namur bis")
     services.note_message_posted(dossier=ecole, at=timezone.now())
 
     def row(dossier: Any) -> Any:
