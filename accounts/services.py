@@ -10,6 +10,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from communication.mail import send_templated_mail
 
+from .backoffice import backoffice_group
 from .models import Customer, User
 
 
@@ -76,6 +77,8 @@ def create_user(
         is_staff=is_staff,
         is_superuser=is_superuser,
     )
+    if is_staff:
+        user.groups.add(backoffice_group())
     if invite:
         transaction.on_commit(lambda: invite_user(user=user))
     return user, True

@@ -95,3 +95,27 @@ def test_seed_demo_is_idempotent_and_prints_logins(db: None, settings) -> None: 
     client = Client()
     response = client.post("/accounts/login/", {"username": "marie@dupont.example", "password": "demo-ereps-2026"})
     assert response.status_code == 302
+
+
+def test_staff_users_join_the_back_office_group_and_can_work_in_the_admin(db: None) -> None:
+    _call("create_user", "nieuw@renson.example", "--staff", "--no-invite")
+    user = User.objects.get(email="nieuw@renson.example")
+    assert user.groups.filter(name="Back-office").exists()
+    assert user.has_perm("communication.change_complaint") and user.has_perm("dossiers.change_dossier")
+    assert not user.has_perm("dossiers.delete_dossier")
+    client = Client()
+    client.force_login(user)
+    assert client.get("/admin/communication/complaint/").status_code == 200
+
+
+def test_seed_demo_gives_the_contact_person_a_thread_to_answer(db: None, settings) -> None:  # type: ignore[no-untyped-def]
+    from communication.models import Audience, Message
+
+    settings.DEBUG = True
+    _call("seed_demo")
+    staff = User.objects.get(email="contact@renson.example")
+    assert staff.has_perm("communication.change_message")
+    thread = Message.objects.filter(dossier__customer__number="100200")
+    assert thread.count() == 4
+    assert thread.filter(audience=Audience.INTERNAL).count() == 1
+    assert thread.filter(author=staff, parent__isnull=False).exists()

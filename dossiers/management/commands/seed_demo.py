@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from accounts.backoffice import backoffice_group
 from accounts.models import Customer, User
 from accounts.services import upsert_customer
 from configurator.models import Product, ProductGroup
@@ -115,12 +116,13 @@ class Command(BaseCommand):
         with transaction.atomic():
             products = self._catalogue()
             staff = self._user("contact@renson.example", None, "Sophie", "Vermeulen", "fr", staff=True)
+            staff.groups.add(backoffice_group())
             self._user("admin@renson.example", None, "Admin", "e-REPS", "fr", staff=True, superuser=True)
             created_dossiers = 0
             for number, name, language, users in CUSTOMERS:
                 customer, _ = upsert_customer(number=number, name=name, language=language, account_manager=staff)
                 people = [self._user(email, customer, first, last, lang) for email, first, last, lang in users]
-                created_dossiers += self._dossiers(customer, people[0], products, staff)
+                created_dossiers += self._dossiers(customer, people, products, staff)
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for _number, _name, _language, users in CUSTOMERS:
             for email, *_rest in users:
@@ -174,7 +176,8 @@ class Command(BaseCommand):
             )
         return user
 
-    def _dossiers(self, customer: Customer, user: User, products: dict[str, Product], staff: User) -> int:
+    def _dossiers(self, customer: Customer, people: list[User], products: dict[str, Product], staff: User) -> int:
+        user = people[0]
         created = 0
         existing = set(Dossier.objects.for_customer(customer).values_list("reference", flat=True))
         for code, reference, status, _order_number in DOSSIERS:
@@ -184,5 +187,43 @@ class Command(BaseCommand):
             # Through the workflow services, so the Historique tab shows a real history.
             for service, kwargs in _path_to(status):
                 dossier = service(dossier=dossier, user=staff if "to" in kwargs else user, **kwargs)
+            if reference == THREAD_DOSSIER:
+                _demo_thread(dossier, people, staff)
             created += 1
         return created
+
+
+THREAD_DOSSIER = "Terrasse Martin"
+
+
+def _demo_thread(dossier: Dossier, people: list[User], staff: User) -> None:
+    """A few messages, so the Communication tab of the demo is not empty."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from communication import services as communication
+    from communication.models import Audience, MessageType
+
+    author, colleague = people[0], people[-1]
+    communication.post_message(
+        dossier=dossier,
+        author=author,
+        type=MessageType.ANNEX,
+        title="Plan de la terrasse",
+        files=[SimpleUploadedFile("plan-terrasse.txt", b"Terrasse 4,20 m x 3,60 m, mur cote gauche.", "text/plain")],
+    )
+    remark = communication.post_message(
+        dossier=dossier,
+        author=author,
+        type=MessageType.REMARK,
+        body="Le client souhaite une livraison après le 15 du mois. Est-ce possible ?",
+    )
+    communication.answer_message(
+        parent=remark, author=staff, body="Oui, nous planifions la livraison la semaine du 16."
+    )
+    communication.post_message(
+        dossier=dossier,
+        author=colleague,
+        type=MessageType.REMARK,
+        audience=Audience.INTERNAL,
+        body="Note interne : prévoir deux monteurs pour ce chantier.",
+    )

@@ -1,0 +1,39 @@
+"""The « Back-office » group: what every manufacturer staff member may do in the admin.
+
+Staff work in the admin, which shows nothing to a user without permissions. New staff
+users (``create_user --staff``, ``seed_demo``) join this group, so a contact person can
+answer remarks, process complaints and move dossiers through the workflow from day one.
+Deleting is not part of it: dossiers, messages and history are kept.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
+
+GROUP_NAME = "Back-office"
+
+# (app label, model, actions)
+PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
+    ("accounts", "customer", ("view", "change", "add")),
+    ("accounts", "user", ("view", "change", "add")),
+    ("dossiers", "dossier", ("view", "change")),
+    ("dossiers", "historyevent", ("view",)),
+    ("communication", "message", ("view", "change", "add")),
+    ("communication", "attachment", ("view",)),
+    ("communication", "complaint", ("view", "change")),
+    ("communication", "outboundmail", ("view", "change")),
+    ("configurator", "productgroup", ("view",)),
+    ("configurator", "product", ("view",)),
+]
+
+
+def backoffice_group() -> Group:
+    """The group with exactly the permissions above (created or brought up to date)."""
+    group, _ = Group.objects.get_or_create(name=GROUP_NAME)
+    query = Q(pk__in=[])
+    for app_label, model, actions in PERMISSIONS:
+        codenames = [f"{action}_{model}" for action in actions]
+        query |= Q(content_type__app_label=app_label, content_type__model=model, codename__in=codenames)
+    group.permissions.set(Permission.objects.filter(query))
+    return group
