@@ -8,7 +8,7 @@ messages except ``Interne`` ones — superusers included. Every read goes throug
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -37,27 +37,36 @@ class Audience(models.TextChoices):
     INTERNAL = "internal", _("Interne")
 
 
-def _is_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_staff", False))
+Q_ = TypeVar("Q_", bound=models.QuerySet[Any])
 
 
-def _customer_id(user: Any) -> int | None:
+def visible_filter(user: Any, *, message: str, customer: str) -> models.Q | None:
+    """The one Interne rule, for every queryset that shows messages or what hangs on them.
+
+    ``message`` is the path to the message (``""`` for Message itself, ``"message__"``
+    for its attachments and complaints), ``customer`` the path to the dossier's customer
+    id. Staff — superusers included — never get ``Interne``; a dealer gets its own
+    customer's rows; anybody else gets nothing (``None``).
+    """
     if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
         return None
-    return getattr(user, "customer_id", None)
+    if getattr(user, "is_staff", False):
+        return ~models.Q(**{f"{message}audience": Audience.INTERNAL})
+    customer_id = getattr(user, "customer_id", None)
+    if customer_id is None:
+        return None
+    return models.Q(**{customer: customer_id})
+
+
+def _visible(queryset: Q_, user: Any, *, message: str, customer: str) -> Q_:
+    condition = visible_filter(user, message=message, customer=customer)
+    return queryset.none() if condition is None else queryset.filter(condition)
 
 
 class MessageQuerySet(models.QuerySet["Message"]):
     def visible_to(self, user: Any) -> MessageQuerySet:
         """What ``user`` may read: staff never get ``Interne``; dealers only their customer's."""
-        if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-            return self.none()
-        if _is_staff(user):
-            return self.exclude(audience=Audience.INTERNAL)
-        customer_id = _customer_id(user)
-        if customer_id is None:
-            return self.none()
-        return self.filter(dossier__customer_id=customer_id)
+        return _visible(self, user, message="", customer="dossier__customer_id")
 
     def for_customer(self, customer: Customer) -> MessageQuerySet:
         return self.filter(dossier__customer=customer)
@@ -146,14 +155,7 @@ class Message(models.Model):
 
 class AttachmentQuerySet(models.QuerySet["Attachment"]):
     def visible_to(self, user: Any) -> AttachmentQuerySet:
-        if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-            return self.none()
-        if _is_staff(user):
-            return self.exclude(message__audience=Audience.INTERNAL)
-        customer_id = _customer_id(user)
-        if customer_id is None:
-            return self.none()
-        return self.filter(message__dossier__customer_id=customer_id)
+        return _visible(self, user, message="message__", customer="message__dossier__customer_id")
 
     def for_customer(self, customer: Customer) -> AttachmentQuerySet:
         return self.filter(message__dossier__customer=customer)
@@ -211,14 +213,7 @@ class ComplaintState(models.TextChoices):
 
 class ComplaintQuerySet(models.QuerySet["Complaint"]):
     def visible_to(self, user: Any) -> ComplaintQuerySet:
-        if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-            return self.none()
-        if _is_staff(user):
-            return self.exclude(message__audience=Audience.INTERNAL)
-        customer_id = _customer_id(user)
-        if customer_id is None:
-            return self.none()
-        return self.filter(dossier__customer_id=customer_id)
+        return _visible(self, user, message="message__", customer="dossier__customer_id")
 
     def for_customer(self, customer: Customer) -> ComplaintQuerySet:
         return self.filter(dossier__customer=customer)
