@@ -85,7 +85,8 @@ def test_filters_by_status_group_and_dates(owner_client: Client, owner: User, mi
     )
     assert _numbers(owner_client.get(URL, {"status": "quote"})) == [quoted.number]
     assert _numbers(owner_client.get(URL, {"group": group.pk})) == [quoted.number]
-    old_day = (timezone.localdate() - timedelta(days=40)).isoformat()
+    # The local day of its creation: "today - 40 days" is another day when a DST change lies in between.
+    old_day = timezone.localdate(quoted.created_at).isoformat()
     assert _numbers(owner_client.get(URL, {"created_from": old_day, "created_to": old_day})) == [quoted.number]
     yesterday = (timezone.localdate() - timedelta(days=1)).isoformat()
     # The "to" day is included; the new dossier's activity is today.
