@@ -74,11 +74,13 @@ class MessageQuerySet(models.QuerySet["Message"]):
     def thread(self) -> MessageQuerySet:
         """Newest first, with everything the thread shows, in a constant number of queries."""
         return (
-            self.select_related("author", "author__customer", "parent", "parent__author", "complaint")
+            # Only what the thread shows: authors' names (not their customers), a file's
+            # uploader id (for its « Désactiver »), not the uploader.
+            self.select_related("author", "parent", "parent__author", "complaint")
             .prefetch_related(
                 Prefetch(
                     "attachments",
-                    queryset=Attachment.objects.active().select_related("uploaded_by").order_by("id"),
+                    queryset=Attachment.objects.active().order_by("id"),
                     to_attr="active_attachments",
                 ),
                 Prefetch(

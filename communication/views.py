@@ -23,12 +23,14 @@ from . import services
 from .downloads import attachment_response
 from .forms import ConfirmForm, MessageForm, ReplyForm
 from .models import Attachment, Message, MessageType
+from .thread import thread_messages
 
 THREAD_PAGE_SIZE = 50
 
 
-def _dossier(request: HttpRequest, pk: int) -> Dossier:
-    queryset = Dossier.objects.with_list_columns().select_related("customer")
+def _dossier(request: HttpRequest, pk: int, *, columns: bool = True) -> Dossier:
+    """The customer's dossier ``pk`` or 404; ``columns=False`` for pages that show only its header."""
+    queryset = Dossier.objects.with_list_columns().select_related("customer") if columns else Dossier.objects.all()
     return get_owned_or_404(request, queryset, pk=pk)  # type: ignore[no-any-return]
 
 
@@ -47,14 +49,19 @@ def _form_error(form: MessageForm | ReplyForm, exc: ValidationError | Permission
 @require_GET
 @dealer_required
 def message_list(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _dossier(request, pk)
+    dossier = _dossier(request, pk, columns=False)
     thread = Message.objects.visible_to(request.user).filter(dossier=dossier).thread()
     page = Paginator(thread, THREAD_PAGE_SIZE).get_page(request.GET.get("page"))
     dossier_services.mark_dossier_seen(user=request.user, dossier=dossier)  # type: ignore[arg-type]
     return render(
         request,
         "dossiers/dossier_communication.html",
-        {"dossier": dossier, "tab": "communication", "page": page, "thread": page.object_list},
+        {
+            "dossier": dossier,
+            "tab": "communication",
+            "page": page,
+            "thread": thread_messages(page.object_list, dossier_pk=dossier.pk, reader_pk=request.user.pk),
+        },
     )
 
 

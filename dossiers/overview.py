@@ -1,22 +1,35 @@
-"""« Aperçu des dossiers »: the filters a dealer can apply, and the sort allow-list.
+"""« Aperçu des dossiers »: the filters a dealer can apply, the sort allow-list, the rows.
 
 Only what this module names ever reaches the ORM: a sort key is looked up in
 :data:`SORTS`, a filter is a typed field of :class:`OverviewFilters`. Anything else in
 the query string is ignored.
+
+The page is the portal's busiest, so its rows are computed here once, in Python, from a
+``values_list`` (no model instances): one URL prefix instead of a ``reverse()`` per row,
+one status pill per status, one date format per page. The template only prints them.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Case, IntegerField, Value, When
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.dateformat import format as date_format
+from django.utils.formats import get_format
+from django.utils.safestring import SafeString
 
 from accounts.models import User
 from configurator.models import ProductGroup
 
 from .models import DossierQuerySet
+from .templatetags.dossier_tags import status_pill
 from .workflow import STATUS_ORDER
 
 DEFAULT_SORT = "-activity"
@@ -100,3 +113,106 @@ def sort_links(current: str, query_string: str) -> dict[str, dict[str, str]]:
             "aria_sort": "ascending" if ascending else "descending" if descending else "none",
         }
     return links
+
+
+# What a row of the overview reads from the database: no model instances, and the
+# product's name in every language (the row picks the reader's, like TranslatedName.name).
+ROW_COLUMNS = (
+    "pk",
+    "number",
+    "reference",
+    "status",
+    "order_number",
+    "last_activity_at",
+    "is_favourite",
+    "is_unread",
+    "product__name_fr",
+    "product__name_nl",
+    "product__name_de",
+    "product__name_en",
+)
+
+
+def row_values(dossiers: DossierQuerySet) -> Any:
+    """``dossiers`` (annotated by ``with_reader_marks``) as named tuples of :data:`ROW_COLUMNS`."""
+    return dossiers.values_list(*ROW_COLUMNS, named=True)
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewRow:
+    """What one line of the overview shows, ready to print."""
+
+    number: str
+    url: str
+    is_favourite: bool
+    is_unread: bool
+    order_number: str
+    reference: str
+    product: str
+    status: SafeString
+    last_activity: str
+
+
+def pk_url(name: str) -> Callable[[int], str]:
+    """``lambda pk: reverse(name, kwargs={"pk": pk})`` with one ``reverse()`` in all."""
+    head, sep, tail = reverse(name, kwargs={"pk": 0}).rpartition("/0/")
+    if not sep:  # not a ".../<pk>/..." pattern after all
+        return lambda pk: reverse(name, kwargs={"pk": pk})
+    return lambda pk: f"{head}/{pk}/{tail}"
+
+
+def overview_rows(values: Iterable[Any]) -> list[OverviewRow]:
+    """The rows of one page, from the named tuples of :func:`row_values`."""
+    detail_url = pk_url("dossiers:dossier-detail")
+    datetime_format = get_format("SHORT_DATETIME_FORMAT")
+    name_column = f"product__name_{(translation.get_language() or 'fr')[:2]}"
+    badges: dict[str, SafeString] = {}
+    rows = []
+    for value in values:
+        badge = badges.get(value.status)
+        if badge is None:
+            badge = badges[value.status] = status_pill(value.status)
+        rows.append(
+            OverviewRow(
+                number=value.number,
+                url=detail_url(value.pk),
+                is_favourite=value.is_favourite,
+                is_unread=value.is_unread,
+                order_number=value.order_number,
+                reference=value.reference,
+                product=getattr(value, name_column, "") or value.product__name_fr,
+                status=badge,
+                # What the template's |date:"SHORT_DATETIME_FORMAT" does, format looked up once.
+                last_activity=date_format(timezone.localtime(value.last_activity_at), datetime_format),
+            )
+        )
+    return rows
+
+
+GROUP_CHOICES_TIMEOUT = 60
+
+
+def _group_choices_key(language: str) -> str:
+    return f"dossiers:overview:groups:{language}"
+
+
+def group_choices() -> list[tuple[int, str]]:
+    """The active product groups as (pk, name in the reader's language), for the filter.
+
+    Cached per language: the catalogue changes rarely and the overview is the busiest
+    page. A change made in this process clears the cache at once (see
+    :func:`forget_group_choices`); with the default per-process memory cache, other
+    processes see it within ``GROUP_CHOICES_TIMEOUT`` seconds. Only the list shown is
+    cached: a group picked in the filter is still validated against the database.
+    """
+    key = _group_choices_key((translation.get_language() or "fr")[:2])
+    choices: list[tuple[int, str]] | None = cache.get(key)
+    if choices is None:
+        choices = [(group.pk, group.name) for group in ProductGroup.objects.active()]
+        cache.set(key, choices, GROUP_CHOICES_TIMEOUT)
+    return choices
+
+
+def forget_group_choices(**kwargs: Any) -> None:
+    """Signal receiver: a product group was saved or deleted."""
+    cache.delete_many([_group_choices_key(code) for code, _name in settings.LANGUAGES])

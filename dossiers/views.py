@@ -20,7 +20,7 @@ from configurator.models import ProductGroup
 from . import services
 from .forms import FavouriteForm, NewDossierForm, OverviewForm, TransitionForm
 from .models import Dossier, HistoryEvent
-from .overview import sort_links
+from .overview import group_choices, overview_rows, row_values, sort_links
 from .workflow import Action
 
 HISTORY_PAGE_SIZE = 50
@@ -66,16 +66,39 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
     form = OverviewForm(request.GET or None)
     filters = form.filters()
     matching = filters.apply(Dossier.objects.for_customer(request.customer), user=request.user)  # type: ignore[attr-defined,arg-type]
-    rows = matching.select_related("product").with_reader_marks(request.user)  # type: ignore[arg-type]
+    # Counted without the favourite and read-mark joins, which cannot change the count.
+    page = _page(
+        row_values(matching.with_reader_marks(request.user)),  # type: ignore[arg-type]
+        request.GET.get("page"),
+        settings.PAGE_SIZE,
+        count_from=matching,
+    )
+    query_string = form.query_string()
     context = {
-        # Counted without the favourite and read-mark joins, which cannot change the count.
-        "page": _page(rows, request.GET.get("page"), settings.PAGE_SIZE, count_from=matching),
+        "page": page,
+        "rows": overview_rows(page.object_list),
         "form": form,
         "filters": filters,
-        "query_string": form.query_string(),
+        "status_options": [
+            (value, label, value == filters.status)
+            for value, label in form.fields["status"].choices  # type: ignore[attr-defined]
+        ],
+        "group_options": [
+            (pk, name, filters.group is not None and pk == filters.group.pk) for pk, name in group_choices()
+        ],
+        "date_fields": [
+            {
+                "name": name,
+                "label": form.fields[name].label,
+                # What BoundField.value() gives a date input: the text as typed, invalid or not.
+                "value": (form.data.get(name) or "") if form.is_bound else "",
+                "invalid": name in form.errors,
+            }
+            for name in ("created_from", "created_to", "activity_from", "activity_to")
+        ],
+        "query_string": query_string,
         "sort_links": sort_links(filters.sort, form.query_string(without=("sort", "page"))),
         "filtered": bool(form.query_string(without=("sort",))),
-        "groups": form.fields["group"].queryset,  # type: ignore[attr-defined]
     }
     return render(request, "dossiers/dossier_list.html", context)
 
@@ -104,8 +127,10 @@ def dossier_create(request: HttpRequest, group: int) -> HttpResponse:
     return render(request, "dossiers/dossier_create.html", {"form": form, "group": product_group})
 
 
-def _dossier(request: HttpRequest, pk: int) -> Dossier:
-    return get_owned_or_404(request, Dossier.objects.with_list_columns().select_related("customer"), pk=pk)
+def _dossier(request: HttpRequest, pk: int, *, columns: bool = True) -> Dossier:
+    """The customer's dossier ``pk`` or 404; ``columns=False`` for pages that show only its header."""
+    queryset = Dossier.objects.with_list_columns().select_related("customer") if columns else Dossier.objects.all()
+    return get_owned_or_404(request, queryset, pk=pk)
 
 
 def _tab(request: HttpRequest, pk: int, template: str, tab: str) -> HttpResponse:
@@ -127,7 +152,7 @@ def dossier_configurator(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @dealer_required
 def dossier_history(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _dossier(request, pk)
+    dossier = _dossier(request, pk, columns=False)
     events = HistoryEvent.objects.filter(dossier=dossier).visible_to(request.user).select_related("actor")  # type: ignore[arg-type]
     page = _page(events, request.GET.get("page"), HISTORY_PAGE_SIZE)
     return render(request, "dossiers/dossier_history.html", {"dossier": dossier, "tab": "history", "page": page})
