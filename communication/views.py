@@ -15,8 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.tenancy import dealer_required, get_owned_or_404
+from accounts.tenancy import dealer_required
 from dossiers import services as dossier_services
+from dossiers.access import get_dossier_or_404
 from dossiers.models import Dossier
 
 from . import services
@@ -26,12 +27,6 @@ from .models import Attachment, Message, MessageType
 from .thread import thread_messages
 
 THREAD_PAGE_SIZE = 50
-
-
-def _dossier(request: HttpRequest, pk: int, *, columns: bool = True) -> Dossier:
-    """The customer's dossier ``pk`` or 404; ``columns=False`` for pages that show only its header."""
-    queryset = Dossier.objects.with_list_columns().select_related("customer") if columns else Dossier.objects.all()
-    return get_owned_or_404(request, queryset, pk=pk)  # type: ignore[no-any-return]
 
 
 def _thread_url(dossier: Dossier, message: Message | None = None) -> str:
@@ -49,7 +44,7 @@ def _form_error(form: MessageForm | ReplyForm, exc: ValidationError | Permission
 @require_GET
 @dealer_required
 def message_list(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _dossier(request, pk, columns=False)
+    dossier = get_dossier_or_404(request, pk, columns=False)
     thread = Message.objects.visible_to(request.user).filter(dossier=dossier).thread()
     page = Paginator(thread, THREAD_PAGE_SIZE).get_page(request.GET.get("page"))
     dossier_services.mark_dossier_seen(user=request.user, dossier=dossier)  # type: ignore[arg-type]
@@ -68,7 +63,7 @@ def message_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @dealer_required
 def message_create(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _dossier(request, pk)
+    dossier = get_dossier_or_404(request, pk)
     initial: dict[str, str] = {}
     if request.GET.get("type") in MessageForm.FIELDS_BY_TYPE:
         initial["type"] = request.GET["type"]
@@ -109,7 +104,7 @@ def message_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @dealer_required
 def message_reply(request: HttpRequest, pk: int, message: int) -> HttpResponse:
-    dossier = _dossier(request, pk)
+    dossier = get_dossier_or_404(request, pk)
     parent = get_object_or_404(
         Message.objects.visible_to(request.user).select_related("author"), pk=message, dossier=dossier
     )
@@ -146,7 +141,7 @@ def _attachment(request: HttpRequest, dossier: Dossier, attachment: int) -> Atta
 @require_GET
 @dealer_required
 def attachment_download(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
-    dossier = _dossier(request, pk)
+    dossier = get_dossier_or_404(request, pk)
     # A FileResponse (streaming) or a redirect; dealer_required's typing wants HttpResponse.
     return attachment_response(_attachment(request, dossier, attachment))  # type: ignore[return-value]
 
@@ -155,7 +150,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment: int) -> HttpR
 @dealer_required
 def attachment_deactivate(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
     """GET: a confirmation page (works without JavaScript); POST: « Désactiver »."""
-    dossier = _dossier(request, pk)
+    dossier = get_dossier_or_404(request, pk)
     item = _attachment(request, dossier, attachment)
     if item.uploaded_by_id != request.user.pk:
         raise Http404  # only the uploader may, and others need not know the file is there

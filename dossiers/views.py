@@ -18,6 +18,7 @@ from accounts.tenancy import dealer_required, get_owned_or_404
 from configurator.models import ProductGroup
 
 from . import services
+from .access import get_dossier_or_404
 from .forms import FavouriteForm, NewDossierForm, OverviewForm, TransitionForm
 from .models import Dossier, HistoryEvent
 from .overview import group_choices, overview_rows, row_values, sort_links
@@ -127,14 +128,8 @@ def dossier_create(request: HttpRequest, group: int) -> HttpResponse:
     return render(request, "dossiers/dossier_create.html", {"form": form, "group": product_group})
 
 
-def _dossier(request: HttpRequest, pk: int, *, columns: bool = True) -> Dossier:
-    """The customer's dossier ``pk`` or 404; ``columns=False`` for pages that show only its header."""
-    queryset = Dossier.objects.with_list_columns().select_related("customer") if columns else Dossier.objects.all()
-    return get_owned_or_404(request, queryset, pk=pk)
-
-
 def _tab(request: HttpRequest, pk: int, template: str, tab: str) -> HttpResponse:
-    return render(request, template, {"dossier": _dossier(request, pk), "tab": tab})
+    return render(request, template, {"dossier": get_dossier_or_404(request, pk), "tab": tab})
 
 
 @require_GET
@@ -152,7 +147,7 @@ def dossier_configurator(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @dealer_required
 def dossier_history(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _dossier(request, pk, columns=False)
+    dossier = get_dossier_or_404(request, pk, columns=False)
     events = HistoryEvent.objects.filter(dossier=dossier).visible_to(request.user).select_related("actor")  # type: ignore[arg-type]
     page = _page(events, request.GET.get("page"), HISTORY_PAGE_SIZE)
     return render(request, "dossiers/dossier_history.html", {"dossier": dossier, "tab": "history", "page": page})
@@ -166,7 +161,7 @@ def _post_only(request: HttpRequest) -> HttpResponse | None:
 
 @dealer_required
 def dossier_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = _dossier(request, pk)
+    dossier = get_dossier_or_404(request, pk)
     if refused := _post_only(request):
         return refused
     form = TransitionForm(request.POST)
@@ -189,7 +184,7 @@ def dossier_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 @dealer_required
 def dossier_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    source = _dossier(request, pk)
+    source = get_dossier_or_404(request, pk)
     if refused := _post_only(request):
         return refused
     copy = services.copy_dossier(dossier=source, user=request.user)  # type: ignore[arg-type]
