@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
+import json
 import os
 import re
 import secrets
@@ -24,6 +26,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass
@@ -57,8 +60,11 @@ def _env(database_url: str) -> dict[str, str]:
         "SESSION_COOKIE_SECURE": "false",
         "CSRF_COOKIE_SECURE": "false",
         "SECURE_HSTS_SECONDS": "0",
-        # What production should run with: one connection per worker, kept open.
+        # What production should run with: one connection per worker, kept open, and the
+        # cache shared by the workers in Redis (rendered overview pages).
         "CONN_MAX_AGE": "60",
+        "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "redis://127.0.0.1:6379/3"),
+        "CACHE_KEY_PREFIX": "ereps-bench",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
     }
@@ -116,6 +122,9 @@ def _prepare(args: argparse.Namespace) -> dict[str, str]:
         "overview, search by number": f"/dossiers/?q={hot.number[-6:]}",
         "overview, filter status+group": f"/dossiers/?status=quote&group={group}",
         "overview, sort by reference": "/dossiers/?sort=reference",
+        # A parameter the page ignores but the cache key includes: every request renders.
+        "overview, page 1, uncached": "/dossiers/?n={n}",
+        "overview, search « namur », uncached": "/dossiers/?q=namur&n={n}",
         "dossier page (50 messages)": f"/dossiers/{hot.pk}/",
         "Communication tab (50 messages)": f"/dossiers/{hot.pk}/communication/",
         "Historique tab": f"/dossiers/{hot.pk}/history/",
@@ -151,22 +160,44 @@ def _get(port: int, path: str, cookie: str) -> tuple[int, bytes]:
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
+_NUMBERED_PATHS = """
+local n = 0
+request = function()
+  n = n + 1
+  return wrk.format(nil, string.format(%s, n))
+end
+"""
+
+
 def _wrk(port: int, path: str, cookie: str, connections: int, duration: float) -> tuple[float, float, float, int]:
-    out = subprocess.run(
-        [
-            "wrk",
-            "-t1",
-            f"-c{connections}",
-            f"-d{duration:.0f}s",
-            "--latency",
-            "-H",
-            f"Cookie: {cookie}",
-            f"http://127.0.0.1:{port}{path}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
+    script: list[str] = []
+    if "{n}" in path:  # a new number in each request (see _prepare)
+        lua = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
+        template = path.replace("%", "%%").replace("{n}", "%d")
+        lua.write(_NUMBERED_PATHS % json.dumps(template))
+        lua.close()
+        script = ["-s", lua.name]
+        path = path.replace("{n}", "0")
+    try:
+        out = subprocess.run(
+            [
+                "wrk",
+                "-t1",
+                f"-c{connections}",
+                f"-d{duration:.0f}s",
+                "--latency",
+                *script,
+                "-H",
+                f"Cookie: {cookie}",
+                f"http://127.0.0.1:{port}{path}",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    finally:
+        if script:
+            os.unlink(script[1])
 
     def latency(percent: str) -> float:
         match = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
@@ -187,6 +218,8 @@ def _python_load(
     lock = threading.Lock()
     stop = time.monotonic() + duration
 
+    numbers = itertools.count()
+
     def worker() -> None:
         nonlocal errors
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
@@ -194,7 +227,7 @@ def _python_load(
         bad = 0
         while time.monotonic() < stop:
             started = time.perf_counter()
-            conn.request("GET", path, headers={"Cookie": cookie})
+            conn.request("GET", path.replace("{n}", str(next(numbers))), headers={"Cookie": cookie})
             response = conn.getresponse()
             response.read()
             mine.append((time.perf_counter() - started) * 1000)
@@ -255,7 +288,7 @@ def main() -> None:
     try:
         _wait_for(port)
         for name, path in urls.items():
-            status, _body = _get(port, path, cookie)
+            status, _body = _get(port, path.replace("{n}", "0"), cookie)
             if status == 404 and "communication" in path:
                 print(f"skipping {name}: {path} is not served yet")
                 continue
@@ -289,11 +322,12 @@ def _report(results: list[Result], args: argparse.Namespace, with_wrk: bool) -> 
         )
     by_name = {r.name: r for r in results}
     overview = by_name["overview, page 1"]
+    uncached = by_name["overview, page 1, uncached"]
     searches = [r for r in results if "search" in r.name]
     checks = [
-        ("overview p50 < 30 ms", overview.p50_ms < 30),
-        ("overview req/s ≥ ½ floor", overview.rps >= floor.rps / 2),
-        ("search p50 < 60 ms", all(r.p50_ms < 60 for r in searches)),
+        ("overview p50 < 30 ms, cached and uncached", max(overview.p50_ms, uncached.p50_ms) < 30),
+        ("overview req/s ≥ ½ floor (page served from the cache)", overview.rps >= floor.rps / 2),
+        ("search p50 < 60 ms, cached and uncached", all(r.p50_ms < 60 for r in searches)),
         ("no errors", all(r.errors == 0 for r in results)),
     ]
     print()

@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,10 +8,29 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Dossiers")
 
     def ready(self) -> None:
-        from configurator.models import ProductGroup
+        from accounts.models import Customer, User
+        from configurator.models import Product, ProductGroup
 
+        from . import checks, overview_cache  # noqa: F401  (checks: registers system checks)
+        from .models import Dossier
         from .overview import forget_group_choices
 
         # The overview caches the product groups of its filter (dossiers.overview.group_choices).
         post_save.connect(forget_group_choices, sender=ProductGroup, dispatch_uid="dossiers-forget-group-choices")
         post_delete.connect(forget_group_choices, sender=ProductGroup, dispatch_uid="dossiers-forget-group-choices")
+
+        # Cached overview pages (dossiers.overview_cache): the services move the stamps of
+        # what they write with update()/bulk_create(); these catch every model save and
+        # delete, the admin's included.
+        for sender, receiver in (
+            (Dossier, overview_cache.dossier_changed),
+            (Customer, overview_cache.customer_changed),
+            (User, overview_cache.user_changed),
+            (Product, overview_cache.catalogue_changed),
+            (ProductGroup, overview_cache.catalogue_changed),
+        ):
+            uid = f"dossiers-overview-cache-{sender.__name__}"
+            post_save.connect(receiver, sender=sender, dispatch_uid=uid)
+            post_delete.connect(receiver, sender=sender, dispatch_uid=uid)
+        # A deploy runs migrate: templates and translations may have changed.
+        post_migrate.connect(overview_cache.catalogue_changed, sender=self, dispatch_uid="dossiers-overview-deploy")

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.tenancy import dealer_required, get_owned_or_404
 from configurator.models import ProductGroup
 
-from . import services
+from . import overview_cache, services
 from .access import get_dossier_or_404
 from .forms import FavouriteForm, NewDossierForm, OverviewForm, TransitionForm
 from .models import Dossier, HistoryEvent
@@ -64,6 +64,10 @@ def _page(
 @require_GET
 @dealer_required
 def dossier_list(request: HttpRequest) -> HttpResponse:
+    return overview_cache.cached_page(request, lambda csrf_token: _render_dossier_list(request, csrf_token))
+
+
+def _render_dossier_list(request: HttpRequest, csrf_token: str | None) -> HttpResponse:
     form = OverviewForm(request.GET or None)
     filters = form.filters()
     matching = filters.apply(Dossier.objects.for_customer(request.customer), user=request.user)  # type: ignore[attr-defined,arg-type]
@@ -101,6 +105,8 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
         "sort_links": sort_links(filters.sort, form.query_string(without=("sort", "page"))),
         "filtered": bool(form.query_string(without=("sort",))),
     }
+    if csrf_token is not None:  # printed by {% csrf_token %} instead of the request's own
+        context["csrf_token"] = csrf_token
     return render(request, "dossiers/dossier_list.html", context)
 
 

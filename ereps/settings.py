@@ -229,6 +229,32 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 1}
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= OUTBOX_RETRY_MAX_SECONDS:
     # Redis redelivers countdown messages not acked within the visibility timeout.
     raise ImproperlyConfigured("OUTBOX_RETRY_MAX_SECONDS must stay below the broker's visibility timeout.")
+# The shared cache: rendered overview pages and their stamps (dossiers.overview_cache),
+# the product-group list of the overview's filter. Every web process must see the same
+# cache, or a change made through one process would leave stale pages in the others:
+# production points CACHE_URL (default: REDIS_URL) at Redis. The demo, one process, keeps
+# its cache in memory. Short socket timeouts: with Redis away pages render uncached.
+CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ereps"),
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ereps"}}
+# How long a rendered overview page may be served from the cache (0: never cached). Writes
+# invalidate at once; this bounds staleness only if the cache itself was unreachable
+# during a write.
+OVERVIEW_CACHE_SECONDS = env.int("OVERVIEW_CACHE_SECONDS", default=300)
+if OVERVIEW_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("OVERVIEW_CACHE_SECONDS must be ≥ 0.")
+
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "communication.sweep_outbox", "schedule": float(OUTBOX_SWEEP_INTERVAL_SECONDS)},
 }

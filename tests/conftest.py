@@ -3,9 +3,11 @@ another customer), staff, logged-in clients, and a real SMTP server on loopback.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from accounts.models import Customer, User
@@ -13,6 +15,10 @@ from dossiers.models import Dossier
 
 from .factories import CustomerFactory, DealerFactory, DossierFactory, StaffFactory
 from .smtp import SmtpSink, smtp_sink  # noqa: F401  (fixture re-export)
+
+# One cache namespace per test run: ids restart with every test database, and a page that
+# an earlier run cached must never answer this one. Set before any cache is first used.
+settings.CACHES["default"]["KEY_PREFIX"] = f"tests-{uuid.uuid4().hex[:16]}"
 
 
 @pytest.fixture

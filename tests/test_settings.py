@@ -49,3 +49,23 @@ def test_bad_database_url_fails_loudly() -> None:
     result = _manage("check", DEBUG="true", DATABASE_URL="nosuchdb://x")
     assert result.returncode != 0
     assert "nosuchdb" in result.stderr
+
+
+def test_overview_cache_in_process_memory_is_flagged_by_check_deploy() -> None:
+    # Without CACHE_URL or REDIS_URL each web process would cache its own overview pages.
+    result = _manage(
+        "check",
+        "--deploy",
+        DEBUG="false",
+        SECRET_KEY="a-long-random-production-secret-key-0123456789-abcdefghij",
+        ALLOWED_HOSTS="ereps.example.com",
+        CACHE_URL="",
+        REDIS_URL="",
+    )
+    assert "dossiers.W001" in result.stderr + result.stdout
+
+
+def test_cache_url_must_be_redis() -> None:
+    result = _manage("check", DEBUG="true", CACHE_URL="memcached://127.0.0.1:11211")
+    assert result.returncode != 0
+    assert "CACHE_URL must be a redis://" in result.stderr

@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Customer, User
 from configurator.models import Product
 
+from .. import overview_cache
 from ..models import Dossier, DossierSeen, EventKind, Favourite, HistoryEvent, Sequence
 
 
@@ -71,6 +72,7 @@ def record_event(
     if not internal:
         Dossier.objects.filter(pk=dossier.pk).update(last_activity_at=event.created_at)
         dossier.last_activity_at = event.created_at
+        overview_cache.touch_customer(dossier.customer_id)
     return event
 
 
@@ -87,6 +89,7 @@ def note_message_posted(*, dossier: Dossier, at: datetime, internal: bool = Fals
         Dossier.objects.filter(pk=dossier.pk).update(last_message_at=at, last_activity_at=at)
         dossier.last_activity_at = at
     dossier.last_message_at = at
+    overview_cache.touch_customer(dossier.customer_id)
 
 
 def mark_dossier_seen(*, user: User, dossier: Dossier) -> None:
@@ -99,6 +102,7 @@ def mark_dossier_seen(*, user: User, dossier: Dossier) -> None:
         unique_fields=["user", "dossier"],
         update_fields=["seen_at"],
     )
+    overview_cache.touch_user(user.pk)
 
 
 def note_warranty_numbers(*, dossier: Dossier, numbers: list[str]) -> None:
@@ -106,6 +110,7 @@ def note_warranty_numbers(*, dossier: Dossier, numbers: list[str]) -> None:
     text = " ".join(sorted({n.strip() for n in numbers if n.strip()}))
     Dossier.objects.filter(pk=dossier.pk).update(warranty_numbers=text)
     dossier.warranty_numbers = text
+    overview_cache.touch_customer(dossier.customer_id)
 
 
 def set_favourite(*, user: User, dossier: Dossier, starred: bool) -> None:
@@ -114,3 +119,4 @@ def set_favourite(*, user: User, dossier: Dossier, starred: bool) -> None:
         Favourite.objects.bulk_create([Favourite(user=user, dossier=dossier)], ignore_conflicts=True)
     else:
         Favourite.objects.filter(user=user, dossier=dossier).delete()
+    overview_cache.touch_user(user.pk)

@@ -1,0 +1,167 @@
+"""The rendered « Aperçu des dossiers », kept in the shared cache per reader.
+
+Why: dealers come back to the overview after almost every action, and computing it (the
+filters, the count, 25 rows, the layout) costs several times a bare logged-in request.
+Most of those visits see exactly what the previous one saw, so the HTML is cached.
+
+What a cached page depends on is summed up by three *stamps*, random tokens kept in the
+cache and replaced ("moved") by every write that can change what the page shows:
+
+- the **catalogue** stamp: product and product-group names (and every deploy, through
+  ``post_migrate``: templates and translations may have changed);
+- the **customer** stamp: the customer's dossiers (number, reference, status, activity,
+  messages, warranty numbers) and the customer itself (its number is in the header);
+- the **user** stamp: the user's favourites, read marks, name and profile.
+
+A page is stored under a key made of its path and query string, the language, the user
+and the three stamps, so a moved stamp simply makes the old pages unreachable (they
+expire after ``OVERVIEW_CACHE_SECONDS``). A write moves its stamp twice: at once, so the
+writer's own next page is fresh even inside the transaction, and again after commit, so
+a page rendered by another request from the data as it was before the commit cannot
+outlive it.
+
+Never cached: the CSRF token (pages are stored with a placeholder and each response gets
+its own token) and pages with flash messages (neither stored nor served from the cache).
+When the cache cannot be reached the page is rendered as if there were no cache: slower,
+never wrong. If it was unreachable while a write tried to move a stamp, pages may be
+stale for at most ``OVERVIEW_CACHE_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import translation
+from django.utils.crypto import salted_hmac
+
+logger = logging.getLogger(__name__)
+
+CATALOGUE_STAMP = "dossiers:stamp:catalogue"
+
+
+def _customer_stamp(customer_id: int) -> str:
+    return f"dossiers:stamp:customer:{customer_id}"
+
+
+def _user_stamp(user_id: int) -> str:
+    return f"dossiers:stamp:user:{user_id}"
+
+
+def csrf_placeholder() -> str:
+    """What cached pages hold instead of a CSRF token: the same in every process, unguessable."""
+    return "csrf" + salted_hmac("dossiers.overview_cache", "csrf-placeholder").hexdigest()[:40]
+
+
+# --- writes: move stamps -------------------------------------------------------------
+
+
+def _move(name: str) -> None:
+    try:
+        cache.set(name, secrets.token_hex(8), timeout=None)
+    except Exception:  # the cache is down: pages expire on their own (see module docstring)
+        logger.warning("Could not move the overview stamp %s", name, exc_info=True)
+
+
+def _move_now_and_on_commit(name: str) -> None:
+    _move(name)
+    transaction.on_commit(lambda: _move(name))
+
+
+def touch_customer(customer_id: int) -> None:
+    """Something the customer's overview shows changed (a dossier, a message, the customer)."""
+    _move_now_and_on_commit(_customer_stamp(customer_id))
+
+
+def touch_user(user_id: int) -> None:
+    """Something only this user's overview shows changed (favourites, read marks, profile)."""
+    _move_now_and_on_commit(_user_stamp(user_id))
+
+
+def touch_catalogue() -> None:
+    """Product names, group names or the code itself changed: every overview page is stale."""
+    _move_now_and_on_commit(CATALOGUE_STAMP)
+
+
+# --- reads: serve or render ----------------------------------------------------------
+
+
+def _stamps(names: list[str]) -> list[str]:
+    found: dict[str, str] = cache.get_many(names)
+    stamps = []
+    for name in names:
+        stamp = found.get(name)
+        if stamp is None:  # first visit, or evicted: a new token, unless another request set one
+            token = secrets.token_hex(8)
+            stamp = token if cache.add(name, token, timeout=None) else cache.get(name, token)
+        stamps.append(stamp)
+    return stamps
+
+
+def page_key(request: HttpRequest) -> str:
+    user_id: int = request.user.pk  # type: ignore[assignment]  # a logged-in dealer (dealer_required)
+    customer_id: int = request.customer.pk  # type: ignore[attr-defined]
+    stamps = _stamps([CATALOGUE_STAMP, _customer_stamp(customer_id), _user_stamp(user_id)])
+    parts = [request.get_full_path(), translation.get_language() or "", str(user_id), str(customer_id), *stamps]
+    return "dossiers:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _has_flash_messages(request: HttpRequest) -> bool:
+    # len() loads the stored messages without marking them as shown.
+    return len(messages.get_messages(request)) > 0
+
+
+def cached_page(request: HttpRequest, render: Callable[[str | None], HttpResponse]) -> HttpResponse:
+    """The page ``render(csrf_token)`` draws, from the cache when it holds it.
+
+    ``render`` is given the placeholder to print as the CSRF token (or ``None``: print the
+    real one) and must not depend on anything the key does not cover (see module docstring).
+    """
+    seconds: int = settings.OVERVIEW_CACHE_SECONDS
+    if not seconds or _has_flash_messages(request):
+        return render(None)
+    try:
+        key = page_key(request)
+        html: bytes | None = cache.get(key)
+    except Exception:
+        logger.warning("Overview cache unreachable; rendering the page", exc_info=True)
+        return render(None)
+    placeholder = csrf_placeholder().encode()
+    token = get_token(request).encode()
+    if html is not None:
+        return HttpResponse(html.replace(placeholder, token))
+    response = render(placeholder.decode())
+    if response.status_code == 200 and not _has_flash_messages(request):
+        try:
+            cache.set(key, response.content, timeout=seconds)
+        except Exception:
+            logger.warning("Could not store an overview page", exc_info=True)
+    response.content = response.content.replace(placeholder, token)
+    return response
+
+
+# --- signal receivers: model saves the services do not see (admin edits, profiles) ----
+
+
+def dossier_changed(instance: object, **kwargs: object) -> None:
+    touch_customer(instance.customer_id)  # type: ignore[attr-defined]
+
+
+def customer_changed(instance: object, **kwargs: object) -> None:
+    touch_customer(instance.pk)  # type: ignore[attr-defined]
+
+
+def user_changed(instance: object, **kwargs: object) -> None:
+    touch_user(instance.pk)  # type: ignore[attr-defined]
+
+
+def catalogue_changed(**kwargs: object) -> None:
+    touch_catalogue()
