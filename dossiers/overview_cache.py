@@ -13,9 +13,10 @@ cache and replaced ("moved") by every write that can change what the page shows:
   messages, warranty numbers) and the customer itself (its number is in the header);
 - the **user** stamp: the user's favourites, read marks, name and profile.
 
-A page is stored under a key made of its path and query string, the language, the user
-and the three stamps, so a moved stamp simply makes the old pages unreachable (they
-expire after ``OVERVIEW_CACHE_SECONDS``). A write moves its stamp twice: at once, so the
+A page is stored under a key made of its path and query string, the language and the
+user, together with the three stamps it was rendered under; it is served only while
+those are still the current stamps, so a moved stamp makes it stale at once (it is
+replaced by the next visit, or expires after ``OVERVIEW_CACHE_SECONDS``). A write moves its stamp twice: at once, so the
 writer's own next page is fresh even inside the transaction, and again after commit, so
 a page rendered by another request from the data as it was before the commit cannot
 outlive it.
@@ -94,24 +95,25 @@ def touch_catalogue() -> None:
 # --- reads: serve or render ----------------------------------------------------------
 
 
-def _stamps(names: list[str]) -> list[str]:
-    found: dict[str, str] = cache.get_many(names)
+def _page_key(request: HttpRequest) -> str:
+    parts = [request.get_full_path(), translation.get_language() or "", str(request.user.pk)]
+    return "dossiers:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def _stamp_names(request: HttpRequest) -> list[str]:
+    customer_id: int = request.customer.pk  # type: ignore[attr-defined]
+    return [CATALOGUE_STAMP, _customer_stamp(customer_id), _user_stamp(request.user.pk)]  # type: ignore[arg-type]
+
+
+def _current_stamps(names: list[str], found: dict[str, object]) -> tuple[str, ...]:
     stamps = []
     for name in names:
         stamp = found.get(name)
         if stamp is None:  # first visit, or evicted: a new token, unless another request set one
             token = secrets.token_hex(8)
             stamp = token if cache.add(name, token, timeout=None) else cache.get(name, token)
-        stamps.append(stamp)
-    return stamps
-
-
-def page_key(request: HttpRequest) -> str:
-    user_id: int = request.user.pk  # type: ignore[assignment]  # a logged-in dealer (dealer_required)
-    customer_id: int = request.customer.pk  # type: ignore[attr-defined]
-    stamps = _stamps([CATALOGUE_STAMP, _customer_stamp(customer_id), _user_stamp(user_id)])
-    parts = [request.get_full_path(), translation.get_language() or "", str(user_id), str(customer_id), *stamps]
-    return "dossiers:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        stamps.append(str(stamp))
+    return tuple(stamps)
 
 
 def _has_flash_messages(request: HttpRequest) -> bool:
@@ -120,28 +122,32 @@ def _has_flash_messages(request: HttpRequest) -> bool:
 
 
 def cached_page(request: HttpRequest, render: Callable[[str | None], HttpResponse]) -> HttpResponse:
-    """The page ``render(csrf_token)`` draws, from the cache when it holds it.
+    """The page ``render(csrf_token)`` draws, from the cache when it is still current.
 
     ``render`` is given the placeholder to print as the CSRF token (or ``None``: print the
-    real one) and must not depend on anything the key does not cover (see module docstring).
+    real one) and must not depend on anything the key and stamps do not cover (see the
+    module docstring). A page is stored with the stamps it was rendered under, so the
+    stamps and the page come in one round trip to the cache.
     """
     seconds: int = settings.OVERVIEW_CACHE_SECONDS
     if not seconds or _has_flash_messages(request):
         return render(None)
+    key, names = _page_key(request), _stamp_names(request)
     try:
-        key = page_key(request)
-        html: bytes | None = cache.get(key)
+        found = cache.get_many([*names, key])
+        stamps = _current_stamps(names, found)
     except Exception:
         logger.warning("Overview cache unreachable; rendering the page", exc_info=True)
         return render(None)
     placeholder = csrf_placeholder().encode()
     token = get_token(request).encode()
-    if html is not None:
-        return HttpResponse(html.replace(placeholder, token))
+    entry = found.get(key)
+    if isinstance(entry, tuple) and entry[0] == stamps:
+        return HttpResponse(entry[1].replace(placeholder, token))
     response = render(placeholder.decode())
     if response.status_code == 200 and not _has_flash_messages(request):
         try:
-            cache.set(key, response.content, timeout=seconds)
+            cache.set(key, (stamps, response.content), timeout=seconds)
         except Exception:
             logger.warning("Could not store an overview page", exc_info=True)
     response.content = response.content.replace(placeholder, token)

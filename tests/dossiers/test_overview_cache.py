@@ -53,8 +53,8 @@ def _row(html: str, dossier: Dossier) -> str:
 def test_second_visit_comes_from_the_cache(owner_client: Client, dossier: Dossier, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
     first = owner_client.get(URL)
     assert first.context is not None  # rendered
-    # The session, the user and the customer: what dealer_required needs, nothing of the page.
-    with django_assert_num_queries(3):
+    # The session, and the user with their customer (dealer_required): nothing of the page.
+    with django_assert_num_queries(2):
         second = owner_client.get(URL)
     assert second.status_code == 200
     assert second.context is None  # not rendered: from the cache
