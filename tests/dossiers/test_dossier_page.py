@@ -224,7 +224,7 @@ def test_dossier_page_query_budget_is_constant(
     for _ in range(rows):
         services.record_event(dossier=dossier, kind=EventKind.MESSAGE_POSTED, actor=owner)
         services.note_message_posted(dossier=dossier, at=timezone.now())
-    with django_assert_max_num_queries(4):  # session, user, customer, dossier with its columns
+    with django_assert_max_num_queries(3):  # session, user with customer, dossier with its columns
         response = owner_client.get(reverse("dossiers:dossier-detail", kwargs={"pk": dossier.pk}))
     assert response.status_code == 200
 
