@@ -58,7 +58,10 @@ def test_thread_lists_messages_newest_first_with_type_author_audience_and_files(
     assert "Désactiver" in html
 
 
-def test_opening_the_tab_marks_the_dossier_seen(owner_client: Client, owner: User, dossier: Dossier) -> None:
+def test_opening_the_tab_marks_the_dossier_seen(
+    owner_client: Client, owner: User, colleague: User, dossier: Dossier, post: Callable[..., Message]
+) -> None:
+    post(body="Les lames sont livrées mardi.", author=colleague)  # unread for the owner
     owner_client.get(_thread(dossier))
     assert DossierSeen.objects.filter(user=owner, dossier=dossier).exists()
 

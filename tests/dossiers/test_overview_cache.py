@@ -203,3 +203,15 @@ def test_cache_can_be_switched_off(owner_client: Client, dossier: Dossier, setti
     settings.OVERVIEW_CACHE_SECONDS = 0
     _html(owner_client)
     assert owner_client.get(URL).context is not None  # rendered again
+
+
+def test_reading_a_dossier_with_nothing_new_keeps_the_cached_page(
+    owner_client: Client, dossier: Dossier, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    services.note_message_posted(dossier=dossier, at=timezone.now())
+    communication = reverse("communication:message-list", kwargs={"pk": dossier.pk})
+    owner_client.get(communication)  # reads the new message: the marker goes
+    assert "unread-marker" not in _row(_html(owner_client), dossier)
+    owner_client.get(communication)  # nothing new this time
+    with django_assert_num_queries(2):  # still served from the cache
+        owner_client.get(URL)

@@ -23,9 +23,21 @@ def test_note_message_posted_bumps_last_message_and_activity(dossier: Dossier) -
 
 
 def test_mark_dossier_seen_upserts_one_row_per_user(dossier: Dossier, owner: User, colleague: User) -> None:
+    services.note_message_posted(dossier=dossier, at=timezone.now())
     services.mark_dossier_seen(user=owner, dossier=dossier)
     first = DossierSeen.objects.get(user=owner, dossier=dossier).seen_at
+    services.note_message_posted(dossier=dossier, at=timezone.now())
     services.mark_dossier_seen(user=owner, dossier=dossier)
     services.mark_dossier_seen(user=colleague, dossier=dossier)
     assert DossierSeen.objects.filter(dossier=dossier).count() == 2
-    assert DossierSeen.objects.get(user=owner, dossier=dossier).seen_at >= first
+    assert DossierSeen.objects.get(user=owner, dossier=dossier).seen_at > first
+
+
+def test_mark_dossier_seen_writes_only_when_something_is_unread(dossier: Dossier, owner: User) -> None:
+    services.mark_dossier_seen(user=owner, dossier=dossier)  # no message at all
+    assert not DossierSeen.objects.filter(user=owner).exists()
+    services.note_message_posted(dossier=dossier, at=timezone.now())
+    services.mark_dossier_seen(user=owner, dossier=dossier)
+    first = DossierSeen.objects.get(user=owner, dossier=dossier).seen_at
+    services.mark_dossier_seen(user=owner, dossier=dossier)  # read already: left alone
+    assert DossierSeen.objects.get(user=owner, dossier=dossier).seen_at == first
