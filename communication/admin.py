@@ -29,7 +29,13 @@ from . import admin_outbox  # noqa: F401
 from .downloads import attachment_response
 from .forms import MultipleFileField, check_uploads
 from .models import Attachment, Audience, Complaint, ComplaintState, Message, MessageType
-from .services import ComplaintMoveRefused, answer_message, change_complaint_state, post_message
+from .services import (
+    ComplaintMoveRefused,
+    answer_message,
+    change_complaint_state,
+    check_complaint_move,
+    post_message,
+)
 
 
 class NotFoundMixin(admin.ModelAdmin):
@@ -331,6 +337,15 @@ class ComplaintAdminForm(forms.ModelForm):
         model = Complaint
         fields = ["state", "answer"]
 
+    def clean_state(self) -> str:
+        # Refused here, the form is shown again with the error (not a "changed" message).
+        state: str = self.cleaned_data["state"]
+        try:
+            check_complaint_move(previous=self.instance.state, state=state)
+        except ComplaintMoveRefused as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        return state
+
 
 @admin.register(Complaint)
 class ComplaintAdmin(NotFoundMixin):
@@ -375,11 +390,10 @@ class ComplaintAdmin(NotFoundMixin):
         )
 
     def save_model(self, request: HttpRequest, obj: Complaint, form: Any, change: bool) -> None:
-        """Edits go through the service, which checks the move and mails the dealer."""
-        original = Complaint.objects.get(pk=obj.pk)
+        """Edits go through the service, which checks the move again (under lock) and mails the dealer."""
         try:
             change_complaint_state(
-                complaint=original,
+                complaint=obj,
                 state=form.cleaned_data["state"],
                 handler=request.user,  # type: ignore[arg-type]
                 answer=form.cleaned_data["answer"],

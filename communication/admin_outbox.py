@@ -61,7 +61,6 @@ class OutboundMailAdmin(admin.ModelAdmin):
         (_("Contenu"), {"fields": ["body_text", "body_html", "attachments"], "classes": ["collapse"]}),
     ]
 
-    @admin.display(description=_("dernière erreur"))
     def get_queryset(self, request: HttpRequest) -> QuerySet[OutboundMail]:
         # Mails caused by an Interne message (a dealer answering a colleague, an Interne
         # E-mail to outside addresses) carry its content: no staff member may read them.
@@ -70,6 +69,7 @@ class OutboundMailAdmin(admin.ModelAdmin):
         internal = Message.objects.filter(audience=Audience.INTERNAL).values("pk")
         return super().get_queryset(request).exclude(related_message_id__in=internal)
 
+    @admin.display(description=_("dernière erreur"))
     def short_error(self, obj: OutboundMail) -> str:
         return obj.last_error[:80] + ("…" if len(obj.last_error) > 80 else "")
 
@@ -86,8 +86,9 @@ class OutboundMailAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Renvoyer"), permissions=["resend"])
     def resend_selected(self, request: HttpRequest, queryset: QuerySet[OutboundMail]) -> None:
-        resent = sum(1 for mail in queryset if resend_mail(mail=mail))
-        skipped = queryset.count() - resent
+        mails = list(queryset)
+        resent = sum(1 for mail in mails if resend_mail(mail=mail))
+        skipped = len(mails) - resent
         if resent:
             self.message_user(
                 request,

@@ -263,6 +263,15 @@ class ComplaintMoveRefused(Exception):
     pass
 
 
+def check_complaint_move(*, previous: str, state: str) -> None:
+    """Refuse a move :data:`COMPLAINT_MOVES` does not allow (staying in the same state is allowed)."""
+    if state != previous and state not in COMPLAINT_MOVES.get(previous, set()):
+        raise ComplaintMoveRefused(
+            _("Une plainte « %(from)s » ne peut pas passer à « %(to)s ».")
+            % {"from": ComplaintState(previous).label, "to": ComplaintState(state).label}
+        )
+
+
 @transaction.atomic
 def change_complaint_state(*, complaint: Complaint, state: str, handler: User, answer: str | None = None) -> Complaint:
     """Staff move a complaint (new → in progress → resolved/rejected); the dealer gets a mail.
@@ -276,11 +285,7 @@ def change_complaint_state(*, complaint: Complaint, state: str, handler: User, a
     if locked_message.is_internal:
         raise PermissionDenied("Interne messages are not for staff.")
     previous_state, previous_answer = locked.state, locked.answer
-    if state != previous_state and state not in COMPLAINT_MOVES.get(previous_state, set()):
-        raise ComplaintMoveRefused(
-            _("Une plainte « %(from)s » ne peut pas passer à « %(to)s ».")
-            % {"from": ComplaintState(previous_state).label, "to": ComplaintState(state).label}
-        )
+    check_complaint_move(previous=previous_state, state=state)
     if answer is not None:
         locked.answer = answer.strip()
     if state == previous_state and locked.answer == previous_answer:

@@ -54,22 +54,22 @@ def _apply(request: HttpRequest, queryset: QuerySet[Dossier], service: Callable[
         messages.success(request, gettext("%(count)d dossier(s) modifié(s).") % {"count": done})
 
 
-@admin.action(description=_("Passer au statut « En production »"))
+@admin.action(description=_("Passer au statut « En production »"), permissions=["change"])
 def advance_to_in_production(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Dossier]) -> None:
     _apply(request, queryset, services.advance_status, to=Status.IN_PRODUCTION)
 
 
-@admin.action(description=_("Passer au statut « Livré »"))
+@admin.action(description=_("Passer au statut « Livré »"), permissions=["change"])
 def advance_to_delivered(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Dossier]) -> None:
     _apply(request, queryset, services.advance_status, to=Status.DELIVERED)
 
 
-@admin.action(description=_("Passer au statut « Terminé »"))
+@admin.action(description=_("Passer au statut « Terminé »"), permissions=["change"])
 def advance_to_completed(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Dossier]) -> None:
     _apply(request, queryset, services.advance_status, to=Status.COMPLETED)
 
 
-@admin.action(description=_("Annuler le dossier"))
+@admin.action(description=_("Annuler le dossier"), permissions=["change"])
 def cancel(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Dossier]) -> None:
     _apply(request, queryset, services.cancel_dossier)
 
@@ -81,8 +81,10 @@ class DossierAdmin(admin.ModelAdmin):
     search_fields = ["number", "order_number", "reference", "customer__number", "customer__name"]
     list_select_related = ["customer", "product", "contact_person"]
     # The status is changed by the actions only: a raw edit would skip the workflow and the history.
+    # The owner of a dossier never changes: its history and messages belong to that customer.
     readonly_fields = [
         "number",
+        "customer",
         "status",
         "order_number",
         "warranty_numbers",
@@ -107,7 +109,7 @@ class DossierAdmin(admin.ModelAdmin):
         "last_activity_at",
     ]
     # last_message_at is left out on purpose: it also moves for Interne messages.
-    autocomplete_fields = ["customer", "contact_person"]
+    autocomplete_fields = ["contact_person"]
     date_hierarchy = "created_at"
     actions = [advance_to_in_production, advance_to_delivered, advance_to_completed, cancel]
     inlines = [HistoryEventInline]
@@ -123,7 +125,3 @@ class DossierAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        # The owner of a dossier never changes: its history and messages belong to that customer.
-        return [*self.readonly_fields, "customer"] if obj is not None else list(self.readonly_fields)

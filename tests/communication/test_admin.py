@@ -4,6 +4,7 @@ the complaint queue and file downloads."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import unescape
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -201,6 +202,24 @@ def test_complaint_change_form_goes_through_the_service(
     complaint.refresh_from_db()
     assert (complaint.state, complaint.answer) == (ComplaintState.REJECTED, "Hors garantie.")
     assert list(OutboundMail.objects.values_list("recipient", "template")) == [(owner.email, "complaint_state")]
+
+
+def test_complaint_change_form_refuses_an_illegal_move_with_a_form_error(
+    contact_client: Client, post: Callable[..., Message]
+) -> None:
+    from django.contrib.admin.models import LogEntry
+
+    complaint = post(type=MessageType.COMPLAINT, body="Bruit").complaint
+    complaint.state = ComplaintState.REJECTED
+    complaint.save()
+    OutboundMail.objects.all().delete()
+    response = contact_client.post(_url("complaint_change", complaint.pk), {"state": "resolved", "answer": "Réglé."})
+    assert response.status_code == 200  # the form again, not a redirect with "changed successfully"
+    assert "ne peut pas passer à" in unescape(response.content.decode())
+    complaint.refresh_from_db()
+    assert (complaint.state, complaint.answer) == (ComplaintState.REJECTED, "")
+    assert not OutboundMail.objects.exists()
+    assert not LogEntry.objects.exists()
 
 
 def test_deactivated_attachments_stay_downloadable_in_the_admin(

@@ -90,3 +90,20 @@ def test_changelist_query_budget(
     DossierFactory.create_batch(rows, customer=owner.customer)
     with django_assert_max_num_queries(16):
         assert superuser_client.get(CHANGELIST).status_code == 200
+
+
+def test_staff_who_may_only_view_dossiers_get_no_status_actions(staff: User, owner: User) -> None:
+    from django.contrib.auth.models import Permission
+
+    staff.groups.clear()
+    staff.user_permissions.set([Permission.objects.get(codename="view_dossier")])
+    client = Client()
+    client.force_login(staff)
+    dossier = DossierFactory(customer=owner.customer, status=Status.ORDERED)
+    page = client.get(CHANGELIST)
+    assert page.status_code == 200
+    assert "advance_to_in_production" not in page.content.decode()
+    _act(client, "advance_to_in_production", dossier)
+    dossier.refresh_from_db()
+    assert dossier.status == Status.ORDERED
+    assert not HistoryEvent.objects.filter(dossier=dossier).exists()
