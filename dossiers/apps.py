@@ -13,11 +13,6 @@ class DossiersConfig(AppConfig):
 
         from . import checks, overview_cache  # noqa: F401  (checks: registers system checks)
         from .models import Dossier
-        from .overview import forget_group_choices
-
-        # The overview caches the product groups of its filter (dossiers.overview.group_choices).
-        post_save.connect(forget_group_choices, sender=ProductGroup, dispatch_uid="dossiers-forget-group-choices")
-        post_delete.connect(forget_group_choices, sender=ProductGroup, dispatch_uid="dossiers-forget-group-choices")
 
         # Cached overview pages (dossiers.overview_cache): the services move the stamps of
         # what they write with update()/bulk_create(); these catch every model save and

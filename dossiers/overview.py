@@ -11,14 +11,11 @@ one status pill per status, one date format per page. The template only prints t
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Case, IntegerField, Value, When
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -32,8 +29,6 @@ from configurator.models import ProductGroup
 from .models import DossierQuerySet
 from .templatetags.dossier_tags import status_pill
 from .workflow import STATUS_ORDER
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_SORT = "-activity"
 
@@ -192,40 +187,10 @@ def overview_rows(values: Iterable[Any]) -> list[OverviewRow]:
     return rows
 
 
-GROUP_CHOICES_TIMEOUT = 60
-
-
-def _group_choices_key(language: str) -> str:
-    return f"dossiers:overview:groups:{language}"
-
-
 def group_choices() -> list[tuple[int, str]]:
     """The active product groups as (pk, name in the reader's language), for the filter.
 
-    Cached per language in the shared cache: the catalogue changes rarely and the overview
-    is the busiest page. Saving or deleting a group clears it (see
-    :func:`forget_group_choices`); with a per-process memory cache (the demo), other
-    processes would see it within ``GROUP_CHOICES_TIMEOUT`` seconds. Only the list shown is
-    cached: a group picked in the filter is still validated against the database.
+    Not cached on its own: the rendered overview page is (dossiers.overview_cache), and
+    the catalogue's few rows cost one small query when the page is rendered.
     """
-    key = _group_choices_key((translation.get_language() or "fr")[:2])
-    try:
-        choices: list[tuple[int, str]] | None = cache.get(key)
-    except Exception:  # the cache is down: read the database
-        logger.warning("Cache unreachable; reading the product groups", exc_info=True)
-        return [(group.pk, group.name) for group in ProductGroup.objects.active()]
-    if choices is None:
-        choices = [(group.pk, group.name) for group in ProductGroup.objects.active()]
-        try:
-            cache.set(key, choices, GROUP_CHOICES_TIMEOUT)
-        except Exception:
-            logger.warning("Could not cache the product groups", exc_info=True)
-    return choices
-
-
-def forget_group_choices(**kwargs: Any) -> None:
-    """Signal receiver: a product group was saved or deleted (never refused for a cache outage)."""
-    try:
-        cache.delete_many([_group_choices_key(code) for code, _name in settings.LANGUAGES])
-    except Exception:
-        logger.warning("Could not forget the cached product groups", exc_info=True)
+    return [(group.pk, group.name) for group in ProductGroup.objects.active()]
