@@ -134,8 +134,8 @@ def dossier_create(request: HttpRequest, group: int) -> HttpResponse:
     return render(request, "dossiers/dossier_create.html", {"form": form, "group": product_group})
 
 
-def _tab(request: HttpRequest, pk: int, template: str, tab: str) -> HttpResponse:
-    return render(request, template, {"dossier": get_dossier_or_404(request, pk), "tab": tab})
+def _tab(request: HttpRequest, pk: int, template: str, tab: str, *, columns: bool = True) -> HttpResponse:
+    return render(request, template, {"dossier": get_dossier_or_404(request, pk, columns=columns), "tab": tab})
 
 
 @require_GET
@@ -147,7 +147,7 @@ def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @dealer_required
 def dossier_configurator(request: HttpRequest, pk: int) -> HttpResponse:
-    return _tab(request, pk, "dossiers/dossier_configurator.html", "configurator")
+    return _tab(request, pk, "dossiers/dossier_configurator.html", "configurator", columns=False)
 
 
 @require_GET
@@ -167,7 +167,7 @@ def _post_only(request: HttpRequest) -> HttpResponse | None:
 
 @dealer_required
 def dossier_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    dossier = get_dossier_or_404(request, pk)
+    dossier = get_dossier_or_404(request, pk, columns=False)  # the service reloads it, locked
     if refused := _post_only(request):
         return refused
     form = TransitionForm(request.POST)
