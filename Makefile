@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_ENV := DEBUG=true
 
-.PHONY: help install run demo test test-fast lint typecheck messages check clean bench
+.PHONY: help install run test lint messages check clean bench
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -14,8 +14,12 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --upgrade pip >/dev/null
 
-install: $(BIN)/python ## install the runtime and test dependencies into .venv
+install: $(VENV)/.installed ## install the runtime and test dependencies into .venv
+
+# Installed once per change of the requirements, not again by every target that needs it.
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/pip install -r requirements-dev.txt
+	touch $@
 
 run: install ## install, migrate, load demo data and serve on http://127.0.0.1:$(PORT)
 	mkdir -p var
@@ -28,7 +32,7 @@ test: install ## the whole test suite (PostgreSQL at 127.0.0.1 unless DATABASE_U
 	$(DEMO_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 	$(BIN)/pytest
 
-lint: ## ruff and mypy
+lint: install ## ruff and mypy
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/mypy .
