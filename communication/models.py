@@ -7,7 +7,6 @@ messages except ``Interne`` ones — superusers included. Every read goes throug
 
 from __future__ import annotations
 
-import uuid
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
@@ -220,9 +219,6 @@ class ComplaintQuerySet(models.QuerySet["Complaint"]):
     def for_customer(self, customer: Customer) -> ComplaintQuerySet:
         return self.filter(dossier__customer=customer)
 
-    def open(self) -> ComplaintQuerySet:
-        return self.filter(state__in=[ComplaintState.NEW, ComplaintState.IN_PROGRESS])
-
 
 class Complaint(models.Model):
     """Registered by a Plainte or a Demande de service; processed by staff in the admin."""
@@ -262,7 +258,3 @@ class Complaint(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.state in (ComplaintState.RESOLVED, ComplaintState.REJECTED)
-
-
-def new_idempotency_key() -> str:
-    return str(uuid.uuid4())

@@ -142,6 +142,8 @@ class OverviewRow:
 
     number: str
     url: str
+    favourite_url: str
+    messages_url: str
     is_favourite: bool
     is_unread: bool
     order_number: str
@@ -162,6 +164,8 @@ def pk_url(name: str) -> Callable[[int], str]:
 def overview_rows(values: Iterable[Any]) -> list[OverviewRow]:
     """The rows of one page, from the named tuples of :func:`row_values`."""
     detail_url = pk_url("dossiers:dossier-detail")
+    favourite_url = pk_url("dossiers:dossier-favourite")
+    messages_url = pk_url("communication:message-list")
     datetime_format = get_format("SHORT_DATETIME_FORMAT")
     name_column = f"product__name_{(translation.get_language() or 'fr')[:2]}"
     badges: dict[str, SafeString] = {}
@@ -174,6 +178,8 @@ def overview_rows(values: Iterable[Any]) -> list[OverviewRow]:
             OverviewRow(
                 number=value.number,
                 url=detail_url(value.pk),
+                favourite_url=favourite_url(value.pk),
+                messages_url=messages_url(value.pk),
                 is_favourite=value.is_favourite,
                 is_unread=value.is_unread,
                 order_number=value.order_number,
