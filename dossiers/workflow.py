@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
 
 from .models import Status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class Role(StrEnum):
@@ -25,6 +31,17 @@ class Action(StrEnum):
     ADVANCE = "advance_status"
     REQUEST_SERVICE = "request_service"
     CANCEL = "cancel_dossier"
+
+
+# What each action is called on buttons and in refusal messages.
+ACTION_LABELS: dict[Action, StrOrPromise] = {
+    Action.REQUEST_QUOTE: _("Demander une offre"),
+    Action.REOPEN: _("Retour au statut Actif"),
+    Action.ORDER: _("Passer la commande"),
+    Action.ADVANCE: _("Faire avancer le statut"),
+    Action.REQUEST_SERVICE: _("Demande de service"),
+    Action.CANCEL: _("Annuler le dossier"),
+}
 
 
 @dataclass(frozen=True)

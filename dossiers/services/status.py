@@ -30,15 +30,7 @@ class TransitionRefused(Exception):
 
 
 def _action_label(action: Action) -> str:
-    labels = {
-        Action.REQUEST_QUOTE: _("Demander une offre"),
-        Action.REOPEN: _("Retour au statut Actif"),
-        Action.ORDER: _("Passer la commande"),
-        Action.ADVANCE: _("Faire avancer le statut"),
-        Action.REQUEST_SERVICE: _("Demande de service"),
-        Action.CANCEL: _("Annuler le dossier"),
-    }
-    return labels[action]
+    return str(workflow.ACTION_LABELS[action])
 
 
 def _label(status: str) -> str:

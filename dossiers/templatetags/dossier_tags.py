@@ -7,10 +7,9 @@ from dataclasses import dataclass
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext as _
 
 from ..models import Dossier, Status
-from ..workflow import Action, dealer_buttons
+from ..workflow import ACTION_LABELS, Action, dealer_buttons
 
 register = template.Library()
 
@@ -25,12 +24,14 @@ class Button:
 @register.filter
 def workflow_buttons(dossier: Dossier) -> list[Button]:
     """The dealer's workflow buttons for the dossier's current status (the service decides anyway)."""
-    labels = {
-        Action.REQUEST_QUOTE: (_("Demander une offre"), "btn-outline-primary"),
-        Action.REOPEN: (_("Retour au statut Actif"), "btn-outline-primary"),
-        Action.CANCEL: (_("Annuler le dossier"), "btn-outline-danger"),
-    }
-    return [Button(t.action.value, *labels[t.action]) for t in dealer_buttons(dossier.status)]
+    return [
+        Button(
+            t.action.value,
+            str(ACTION_LABELS[t.action]),
+            "btn-outline-danger" if t.action == Action.CANCEL else "btn-outline-primary",
+        )
+        for t in dealer_buttons(dossier.status)
+    ]
 
 
 _BADGE_STYLE = {
