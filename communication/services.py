@@ -24,7 +24,7 @@ from dossiers.models import Dossier, EventKind, Status
 from . import notifications
 from .files import sanitise_filename
 from .models import Attachment, Audience, Complaint, ComplaintState, Message, MessageType
-from .recipients import MAX_RECIPIENTS, parse_recipients
+from .recipients import parse_recipients
 
 # Types a dealer may post from the portal; the warranty document is the system's.
 DEALER_TYPES = (
@@ -90,11 +90,10 @@ def _check_message(
         if parent.is_internal and audience != Audience.INTERNAL:
             raise ValidationError("A reply to an Interne message stays Interne.")
     if type == MessageType.EMAIL:
-        if not recipients:
-            raise ValidationError(_("Indiquez au moins un destinataire."), code="no_recipients")
-        if len(recipients) > MAX_RECIPIENTS:
-            raise ValidationError(_("Trop de destinataires."), code="too_many_recipients")
-        parse_recipients(", ".join(recipients))  # raises on anything that is not one address
+        # The form parsed them already; a caller that skips the form is held to the same rules
+        # (none or too many refused) and must pass them as parsed: one clean address per entry.
+        if parse_recipients(", ".join(recipients)) != list(recipients):
+            raise ValidationError("E-mail recipients must be distinct addresses, one per entry.", code="invalid")
     elif recipients:
         raise ValidationError("Only an E-mail has recipients.")
     for attachment in linked_attachments:

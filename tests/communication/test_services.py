@@ -238,3 +238,21 @@ def test_complaint_state_change_mails_the_dealer(
     assert "Remplacement envoyé" in body_text(smtp_sink.messages[-1])
     with pytest.raises(services.ComplaintMoveRefused):
         services.change_complaint_state(complaint=complaint, state=ComplaintState.NEW, handler=staff)
+
+
+@pytest.mark.parametrize(
+    ("recipients", "code"),
+    [
+        ([], "required"),
+        ([f"a{i}@example.com" for i in range(51)], "too_many"),
+        (["a@x.be, b@y.be"], "invalid"),  # two addresses in one entry
+        (["a@x.be\nBcc: spy@evil.example"], "line_break"),
+    ],
+)
+def test_email_recipients_are_checked_by_the_service_too(
+    post: Callable[..., Message], recipients: list[str], code: str
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        post(type=MessageType.EMAIL, title="Plans", body="Voici.", recipients=recipients)
+    assert refused.value.code == code
+    assert not Message.objects.filter(type=MessageType.EMAIL).exists()
