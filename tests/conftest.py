@@ -13,7 +13,7 @@ from django.test import Client
 from accounts.models import Customer, User
 from dossiers.models import Dossier
 
-from .factories import CustomerFactory, DealerFactory, DossierFactory, StaffFactory
+from .factories import CustomerFactory, DealerFactory, DossierFactory, StaffFactory, password_hash
 from .smtp import SmtpSink, smtp_sink  # noqa: F401  (fixture re-export)
 
 # One cache namespace per test run: ids restart with every test database, and a page that
@@ -84,7 +84,11 @@ def staff_client(staff: User) -> Client:
 
 @pytest.fixture
 def superuser(db: None) -> User:
-    return User.objects.create_superuser(email="root@renson.example", password="x-root-password-1")
+    # The shared test password hash: a real PBKDF2 run per admin test would cost ~0.5 s each.
+    user = User.objects.create_superuser(email="root@renson.example", password=None)
+    user.password = password_hash()
+    user.save(update_fields=["password"])
+    return user
 
 
 @pytest.fixture

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 import factory
+from django.contrib.auth.hashers import make_password
 from factory.django import DjangoModelFactory
 
 from accounts.models import Customer, User
@@ -10,6 +12,14 @@ from configurator.models import Product, ProductGroup
 from dossiers.models import Dossier
 
 PASSWORD = "correct-horse-battery-staple"
+
+
+@cache
+def password_hash() -> str:
+    """PASSWORD hashed once per run (the real hasher takes ~0.5 s): every factory user shares it.
+
+    Computed on first use, not at import, when the settings are configured."""
+    return make_password(PASSWORD)
 
 
 class StaffFactory(DjangoModelFactory[User]):
@@ -26,7 +36,10 @@ class StaffFactory(DjangoModelFactory[User]):
 
     @factory.post_generation
     def password(obj: User, create: bool, extracted: str | None, **kwargs: Any) -> None:
-        obj.set_password(extracted or PASSWORD)
+        if extracted and extracted != PASSWORD:
+            obj.set_password(extracted)
+        else:
+            obj.password = password_hash()
         if create:
             obj.save(update_fields=["password"])
 

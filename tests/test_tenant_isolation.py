@@ -34,6 +34,16 @@ class Entry:
     kwargs: Callable[[World], dict[str, Any]]
     owned: bool  # True: the URL names an object of the owner's customer → 404 for others
     post_only: bool = False  # a button's target: its owner gets 405 on GET (others still 404)
+    form: bool = False  # a form: GET shows it, POST sends it (any other method is 405)
+
+    @property
+    def allowed(self) -> str:
+        """The methods the view answers, as its 405's Allow header names them."""
+        return "POST" if self.post_only else "GET, POST" if self.form else "GET"
+
+    @property
+    def wrong_method(self) -> str:
+        return "GET" if self.post_only else "PUT" if self.form else "POST"
 
 
 def _none(world: World) -> dict[str, Any]:
@@ -72,7 +82,7 @@ def _attachment(world: World) -> dict[str, Any]:
 DEALER_URLS: dict[str, Entry] = {
     "dossiers:dossier-list": Entry(_none, owned=False),
     "dossiers:dossier-create-group": Entry(_none, owned=False),
-    "dossiers:dossier-create": Entry(lambda w: {"group": w.dossier.product_group_id}, owned=False),
+    "dossiers:dossier-create": Entry(lambda w: {"group": w.dossier.product_group_id}, owned=False, form=True),
     "dossiers:dossier-detail": Entry(_dossier, owned=True),
     "dossiers:dossier-configurator": Entry(_dossier, owned=True),
     "dossiers:dossier-history": Entry(_dossier, owned=True),
@@ -80,10 +90,10 @@ DEALER_URLS: dict[str, Entry] = {
     "dossiers:dossier-copy": Entry(_dossier, owned=True, post_only=True),
     "dossiers:dossier-favourite": Entry(_dossier, owned=True, post_only=True),
     "communication:message-list": Entry(_dossier, owned=True),
-    "communication:message-create": Entry(_dossier, owned=True),
-    "communication:message-reply": Entry(_message, owned=True),
+    "communication:message-create": Entry(_dossier, owned=True, form=True),
+    "communication:message-reply": Entry(_message, owned=True, form=True),
     "communication:attachment-download": Entry(_attachment, owned=True),
-    "communication:attachment-deactivate": Entry(_attachment, owned=True),
+    "communication:attachment-deactivate": Entry(_attachment, owned=True, form=True),
 }
 
 # URLs that are not dealer pages: authentication, language, the admin (staff only).
@@ -156,3 +166,12 @@ def test_staff_never_reach_dealer_pages(name: str, world: World) -> None:
 def test_owner_reaches_its_own_objects(name: str, world: World) -> None:
     url = reverse(name, kwargs=DEALER_URLS[name].kwargs(world))
     assert _client(world.owner).get(url).status_code == (405 if DEALER_URLS[name].post_only else 200)
+
+
+@pytest.mark.parametrize("name", sorted(DEALER_URLS))
+def test_owner_gets_405_for_the_wrong_method(name: str, world: World) -> None:
+    entry = DEALER_URLS[name]
+    url = reverse(name, kwargs=entry.kwargs(world))
+    response = _client(world.owner).generic(entry.wrong_method, url)
+    assert response.status_code == 405
+    assert response["Allow"] == entry.allowed

@@ -40,10 +40,11 @@ def test_every_string_is_translated(language: str) -> None:
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_glossary_terms(language: str) -> None:
     po = _catalogue(language)
-    found = {e.msgid: e.msgstr for e in po if e.msgid in GLOSSARY and not e.msgctxt}
+    found = {e.msgid: e.msgstr for e in po if e.msgid in GLOSSARY and not e.msgctxt and not e.obsolete}
+    missing = sorted(set(GLOSSARY) - set(found))
+    assert not missing, f"glossary terms missing from the {language} catalogue: {missing}"
     for msgid, translations in GLOSSARY.items():
-        if msgid in found:
-            assert found[msgid] == translations[language], (language, msgid, found[msgid])
+        assert found[msgid] == translations[language], (language, msgid, found[msgid])
 
 
 @pytest.mark.parametrize("language", [*LANGUAGES, "fr"])

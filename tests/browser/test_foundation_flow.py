@@ -1,9 +1,10 @@
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.urls import reverse
 
 from accounts.models import User
-from dossiers.models import Dossier
 from tests.factories import DossierFactory
 
 from .conftest import login
@@ -18,6 +19,7 @@ def test_dealer_logs_in_opens_overview_and_dossier_and_switches_language(
     theirs = DossierFactory(customer=outsider.customer, reference="Chantier secret")
 
     login(page, live_server, owner)
+    assert settings.SESSION_COOKIE_NAME in [cookie["name"] for cookie in page.context.cookies()]
     assert page.get_by_role("heading", name="Aperçu des dossiers").is_visible()
     assert page.get_by_text("Villa Leroy").is_visible()
     assert page.get_by_text(theirs.reference).count() == 0
@@ -41,4 +43,7 @@ def test_dealer_logs_in_opens_overview_and_dossier_and_switches_language(
 def test_wrong_password_shows_a_clear_error(page: Any, live_server: Any, owner: User) -> None:
     login(page, live_server, owner, password="not-the-password")
     assert page.get_by_text("Adresse e-mail ou mot de passe incorrect").is_visible()
-    assert Dossier.objects.count() == 0
+    # Still on the login form, and not logged in: no session cookie.
+    assert page.url == f"{live_server.url}{reverse('accounts:login')}"
+    cookies = [cookie["name"] for cookie in page.context.cookies()]
+    assert settings.SESSION_COOKIE_NAME not in cookies, cookies

@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -71,8 +72,18 @@ def test_dealer_searches_filters_stars_and_sees_unread_messages(
     assert page.locator("tbody tr").count() == 1
     assert row(villa).is_visible()
 
-    # Reading the Communication tab clears the marker.
-    services.mark_dossier_seen(user=owner, dossier=ecole)
-    page.goto(f"{live_server.url}/dossiers/")
+    # Reading the Communication tab clears the marker: the dealer follows it, then comes back.
+    page.get_by_label("Mes favoris uniquement").uncheck()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Rechercher").click()
+    assert "favourites=on" not in page.url
+    with page.expect_navigation():
+        row(ecole).get_by_role("link", name="Nouveau message").click()
+    communication = reverse("communication:message-list", kwargs={"pk": ecole.pk})
+    assert page.url == f"{live_server.url}{communication}"
+    assert page.get_by_role("link", name="Communication", exact=True).get_attribute("aria-current") == "page"
+    with page.expect_navigation():
+        page.get_by_role("navigation").get_by_role("link", name="Aperçu des dossiers").first.click()
+    assert page.url == f"{live_server.url}{reverse('dossiers:dossier-list')}"
     assert row(ecole).is_visible()
     assert row(ecole).get_by_role("link", name="Nouveau message").count() == 0

@@ -30,7 +30,7 @@ def _mail(user: User, *, status: str = MailStatus.QUEUED, **fields: object) -> O
 @pytest.mark.django_db
 def test_changelist_lists_filters_and_searches(superuser_client: Client, owner: User, colleague: User) -> None:
     failed = _mail(owner, status=MailStatus.FAILED, attempts=10, last_error="SMTPRecipientsRefused: 550 no mailbox")
-    _mail(colleague, status=MailStatus.SENT)
+    sent = _mail(colleague, status=MailStatus.SENT, template="password_reset")
     url = reverse(CHANGELIST)
 
     page = superuser_client.get(url).content.decode()
@@ -40,8 +40,15 @@ def test_changelist_lists_filters_and_searches(superuser_client: Client, owner: 
 
     filtered = superuser_client.get(url, {"status__exact": "failed"}).content.decode()
     assert "marie@dupont.example" in filtered and "jan@dupont.example" not in filtered
-    for params in ({"template": "invite"}, {"language__exact": "nl"}):
-        assert superuser_client.get(url, params).status_code == 200
+    for params, shown in (
+        ({"template": "invite"}, failed),
+        ({"template": "password_reset"}, sent),
+        ({"language__exact": "fr"}, failed),  # the owner's language
+        ({"language__exact": "nl"}, sent),  # the colleague's
+    ):
+        response = superuser_client.get(url, params)
+        assert response.status_code == 200
+        assert [mail.pk for mail in response.context["cl"].result_list] == [shown.pk], params
 
     by_id = superuser_client.get(url, {"q": failed.message_id}).content.decode()
     assert "marie@dupont.example" in by_id and "jan@dupont.example" not in by_id

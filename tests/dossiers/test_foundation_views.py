@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import unescape
 
 import pytest
@@ -108,3 +109,29 @@ def test_dossier_detail_query_budget(
     with django_assert_max_num_queries(8):
         response = owner_client.get(reverse("dossiers:dossier-detail", kwargs={"pk": dossiers[-1].pk}))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_product_group_choice_query_budget(owner_client: Client, rows: int, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    groups = ProductGroupFactory.create_batch(rows)
+    with django_assert_max_num_queries(3):  # session, user with customer, the active groups
+        response = owner_client.get(reverse("dossiers:dossier-create-group"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert len(re.findall(r'href="/dossiers/new/\d+/"', body)) == rows
+    for group in groups:
+        assert f'href="{reverse("dossiers:dossier-create", kwargs={"group": group.pk})}"' in body
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_new_dossier_form_query_budget(owner_client: Client, rows: int, django_assert_max_num_queries) -> None:  # type: ignore[no-untyped-def]
+    group = ProductGroupFactory()
+    products = ProductFactory.create_batch(rows, group=group)
+    url = reverse("dossiers:dossier-create", kwargs={"group": group.pk})
+    with django_assert_max_num_queries(4):  # session, user with customer, the group, its active products
+        response = owner_client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.count('name="product"') == rows
+    for product in products:
+        assert f'value="{product.pk}"' in body

@@ -185,7 +185,7 @@ def test_pages_of_25_keep_the_filters_in_their_links(owner_client: Client, owner
 
 
 def test_star_a_dossier_then_filter_on_favourites(
-    owner_client: Client, owner: User, colleague: User, mine: list[Dossier]
+    owner_client: Client, colleague_client: Client, owner: User, mine: list[Dossier]
 ) -> None:
     url = reverse("dossiers:dossier-favourite", kwargs={"pk": mine[0].pk})
     back = URL + "?sort=number"
@@ -197,8 +197,11 @@ def test_star_a_dossier_then_filter_on_favourites(
     assert _numbers(owner_client.get(URL, {"favourites": "on"})) == [mine[0].number]
     page = owner_client.get(URL).context["page"]
     assert [d.is_favourite for d in page.object_list] == [False, False, True]
-    # Favourites are personal: the colleague's list is not filtered by the owner's stars.
-    assert not Favourite.objects.filter(user=colleague).exists()
+    # Favourites are personal: the owner's star is not in the colleague's list, nor pressed in it.
+    assert _numbers(colleague_client.get(URL, {"favourites": "on"})) == []
+    colleague_page = colleague_client.get(URL).context["page"]
+    assert [d.number for d in colleague_page.object_list] == [d.number for d in page.object_list]
+    assert [d.is_favourite for d in colleague_page.object_list] == [False, False, False]
     owner_client.post(url, {"next": back})
     assert not Favourite.objects.filter(user=owner).exists()
 

@@ -21,16 +21,11 @@ from django.utils import timezone
 from accounts.models import User
 from dossiers import overview_cache, services
 from dossiers.models import Dossier, Favourite
-from tests.factories import DossierFactory, ProductFactory
+from tests.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("dossiers:dossier-list")
-
-
-@pytest.fixture
-def dossier(owner: User) -> Dossier:
-    return DossierFactory(customer=owner.customer, reference="Villa Leroy")
 
 
 def _html(client: Client, url: str = URL) -> str:
