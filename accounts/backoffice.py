@@ -22,7 +22,7 @@ PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("communication", "message", ("view", "change", "add")),
     ("communication", "attachment", ("view",)),
     ("communication", "complaint", ("view", "change")),
-    ("communication", "outboundmail", ("view", "change")),
+    ("mailer", "outboundmail", ("view", "change")),
     ("configurator", "productgroup", ("view",)),
     ("configurator", "product", ("view",)),
 ]

@@ -4,9 +4,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from communication.mail import send_templated_mail
+from mailer.services import queue_mail
 
 from .models import User
 
@@ -40,7 +41,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         html_email_template_name: str | None = None,
     ) -> None:
         user: User = context["user"]
-        send_templated_mail(
+        queue_mail(
             to=to_email,
             language=user.language,
             template="password_reset",
@@ -49,8 +50,6 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 
 def _reset_path(context: dict[str, Any]) -> str:
-    from django.urls import reverse
-
     return reverse("accounts:password-reset-confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
 
 

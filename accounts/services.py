@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from communication.mail import send_templated_mail
+from mailer.services import queue_mail
 
 from .backoffice import backoffice_group
 from .models import Customer, User
@@ -40,7 +40,7 @@ def upsert_customer(
 
 def invite_user(*, user: User) -> None:
     """Mail the user a link to choose their password, in their language."""
-    send_templated_mail(
+    queue_mail(
         to=user.email,
         language=user.language,
         template="invite",

@@ -25,7 +25,6 @@ from django.utils.translation import ngettext
 
 from dossiers.models import Dossier
 
-from . import admin_outbox  # noqa: F401
 from .downloads import attachment_response
 from .forms import MultipleFileField, check_uploads
 from .models import Attachment, Audience, Complaint, ComplaintState, Message, MessageType

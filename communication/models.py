@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .files import attachment_upload_to
-from .outbox_models import OutboundMail  # noqa: F401
 
 if TYPE_CHECKING:
     from accounts.models import Customer

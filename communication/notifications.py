@@ -1,7 +1,7 @@
 """Who is mailed about a message or a complaint, and with which template.
 
 Called by the services inside their transaction: each mail is an outbox row that
-commits with the message (see ``communication.outbox``). Rules (PRODUCT.md §4):
+commits with the message (see ``mailer.services``). Rules (PRODUCT.md §4):
 
 - a dealer's ``Renson`` message → the dossier's contact person (staff), else the
   customer's account manager;
@@ -22,9 +22,9 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
+from mailer.services import OutboxAttachment, clean_display_name, queue_mail
 
 from .models import Audience, Complaint, Message, MessageType
-from .outbox import OutboxAttachment, clean_display_name, queue_mail
 
 TEMPLATE_POSTED = "message_posted"
 TEMPLATE_ANSWER = "message_answer"
@@ -141,6 +141,7 @@ def notify_message_posted(*, message: Message) -> None:
             attachments=attachments if not notice.user.is_staff else None,
             dossier_id=message.dossier_id,
             related_message_id=message.pk,
+            internal=message.is_internal,
         )
 
 
@@ -166,6 +167,7 @@ def send_email_message(*, message: Message) -> None:
             attachments=attachments,
             dossier_id=message.dossier_id,
             related_message_id=message.pk,
+            internal=message.is_internal,
         )
 
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .outbox import clean_address
+from mailer.services import clean_address
 
 MAX_RECIPIENTS = 50
 MAX_INPUT_LENGTH = 50_000

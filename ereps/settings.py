@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    # The portal's apps, bottom of the stack first: each imports only apps listed before
+    # it (the layers contract in pyproject.toml checks it).
+    "mailer",
     "accounts",
     "dossiers",
     "communication",
@@ -191,7 +194,7 @@ SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 # Right-hand side of the Message-IDs the outbox generates (default: DEFAULT_FROM_EMAIL's domain).
 EMAIL_MESSAGE_ID_DOMAIN = env.str("EMAIL_MESSAGE_ID_DOMAIN", default="")
 
-# Mail outbox (communication/outbox.py). A failed attempt is retried after
+# Mail outbox (mailer/). A failed attempt is retried after
 # base × 2^(n-1) seconds, at most OUTBOX_RETRY_MAX_SECONDS, until OUTBOX_MAX_ATTEMPTS;
 # then the mail is marked failed for staff to resend. A send still "sending" after
 # OUTBOX_STALE_SENDING_SECONDS is taken as interrupted (worker killed) and re-queued.
@@ -256,7 +259,7 @@ if OVERVIEW_CACHE_SECONDS < 0:
     raise ImproperlyConfigured("OVERVIEW_CACHE_SECONDS must be ≥ 0.")
 
 CELERY_BEAT_SCHEDULE = {
-    "outbox-sweep": {"task": "communication.sweep_outbox", "schedule": float(OUTBOX_SWEEP_INTERVAL_SECONDS)},
+    "outbox-sweep": {"task": "mailer.sweep_outbox", "schedule": float(OUTBOX_SWEEP_INTERVAL_SECONDS)},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -25,10 +25,10 @@ ADD_PAGE_STATUS = {
     "communication.attachment": 403,
     "communication.complaint": 403,
     "communication.message": 200,  # a staff message, through post_message
-    "communication.outboundmail": 403,
     "configurator.product": 200,
     "configurator.productgroup": 200,
     "dossiers.dossier": 403,
+    "mailer.outboundmail": 403,
 }
 
 

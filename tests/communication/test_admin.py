@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from communication.models import Attachment, Audience, Complaint, ComplaintState, Message, MessageType
-from communication.outbox_models import OutboundMail
 from dossiers.models import Dossier, EventKind, HistoryEvent
+from mailer.models import OutboundMail
 from tests.smtp import SmtpSink, body_text
 
 from .conftest import upload

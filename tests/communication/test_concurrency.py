@@ -11,8 +11,8 @@ from django.db import connection
 from accounts.models import User
 from communication import services
 from communication.models import Message, MessageType
-from communication.outbox_models import OutboundMail
 from dossiers.models import Dossier, EventKind, HistoryEvent
+from mailer.models import OutboundMail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

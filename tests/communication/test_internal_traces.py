@@ -1,5 +1,5 @@
 """An Interne message leaves no trace that staff can see: not in the dossier's last
-activity, not in the dossier admin, not in the history inline."""
+activity, not in the dossier admin, not in the history inline, not in the outbox admin."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from communication.models import Audience, Message, MessageType
 from dossiers.models import Dossier
+from mailer.models import OutboundMail
 
 
 def test_internal_message_moves_the_unread_marker_but_not_last_activity(
@@ -37,3 +38,26 @@ def test_dossier_admin_shows_nothing_of_internal_messages(
     assert "Marge confidentielle" not in page
     assert "last_message_at" not in page
     assert "Message ajouté" not in page  # the history inline hides the Interne event
+
+
+def test_mails_about_internal_messages_are_marked_and_hidden_from_the_outbox_admin(
+    superuser_client, post, owner, colleague, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    with django_capture_on_commit_callbacks(execute=False):
+        note = post(type=MessageType.REMARK, audience=Audience.INTERNAL, author=owner, body="Marge 12 %")
+        post(
+            type=MessageType.REMARK,
+            audience=Audience.INTERNAL,
+            author=colleague,
+            parent=note,
+            body="Réponse interne confidentielle",
+        )
+    mails = OutboundMail.objects.filter(related_message_id__isnull=False)
+    internal_mail = mails.get(recipient=owner.email)  # the colleague's answer notifies the author
+    assert internal_mail.internal  # marked when queued
+    changelist = superuser_client.get(reverse("admin:mailer_outboundmail_changelist"))
+    assert changelist.status_code == 200
+    assert owner.email not in changelist.content.decode()
+    change = superuser_client.get(reverse("admin:mailer_outboundmail_change", args=[internal_mail.pk]))
+    assert change.status_code == 302  # the admin's answer for an object it cannot find
+    assert "confidentielle" not in superuser_client.get(change["Location"]).content.decode()

@@ -11,12 +11,12 @@ from django.urls import reverse
 from accounts.models import User
 from communication import services
 from communication.models import Message, MessageType
-from communication.outbox_models import MailStatus, OutboundMail
 from dossiers.models import Dossier
+from mailer.models import MailStatus, OutboundMail
+from tests.celery_publishing import celery_publishing
 from tests.smtp import SmtpSink, body_text, free_port
 
 from .conftest import upload
-from .conftest_outbox import celery_publishing
 
 pytestmark = pytest.mark.django_db
 

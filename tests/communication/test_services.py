@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from accounts.models import User
 from communication import services
 from communication.models import Attachment, Audience, Complaint, ComplaintState, Message, MessageType
-from communication.outbox_models import OutboundMail
 from dossiers.models import Dossier, EventKind, HistoryEvent, Status
+from mailer.models import OutboundMail
 from tests.factories import DealerFactory, StaffFactory
 from tests.smtp import SmtpSink, body_text
 

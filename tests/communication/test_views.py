@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from accounts.models import User
 from communication.models import Attachment, Audience, Complaint, Message, MessageType
-from communication.outbox_models import OutboundMail
 from dossiers.models import Dossier, DossierSeen, EventKind, HistoryEvent, Status
+from mailer.models import OutboundMail
 from tests.factories import DossierFactory
 
 from .conftest import upload

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from communication.outbox_models import MailStatus, OutboundMail
 from dossiers.models import Dossier
+from mailer.models import MailStatus, OutboundMail
 from tests.integration.conftest import Worker, celery_worker_factory, wait_until  # noqa: F401  (fixture)
 from tests.smtp import SmtpSink, body_text
 

@@ -30,7 +30,7 @@ import redis
 from django.conf import settings as django_settings
 from django.db import connection
 
-from tests.communication.conftest_outbox import celery_publishing
+from tests.celery_publishing import celery_publishing
 from tests.smtp import SmtpSink, free_port
 
 BASE_DIR = Path(django_settings.BASE_DIR)

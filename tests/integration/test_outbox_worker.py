@@ -16,10 +16,10 @@ from django.core.files.storage import default_storage
 from django.urls import reverse
 
 from accounts.models import User
-from communication.outbox import queue_mail
-from communication.outbox_models import MailStatus, OutboundMail
-from communication.tasks import send_mail_task
-from tests.communication.conftest_outbox import celery_publishing
+from mailer.models import MailStatus, OutboundMail
+from mailer.services import queue_mail
+from mailer.tasks import send_mail_task
+from tests.celery_publishing import celery_publishing
 from tests.smtp import SmtpSink, body_text, free_port, start_sink
 
 from .conftest import RedisServer, StallingSink, Worker, wait_until

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from communication import outbox
+from mailer import delivery, sweep, tasks
 
 
 class Command(BaseCommand):
@@ -21,20 +21,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--ignore-backoff", action="store_true", help="Also take queued mails whose retry time has not come."
         )
-        parser.add_argument("--limit", type=int, default=outbox.SWEEP_BATCH, help="At most this many mails.")
+        parser.add_argument("--limit", type=int, default=sweep.SWEEP_BATCH, help="At most this many mails.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        ids = outbox.pending_mail_ids(ignore_backoff=options["ignore_backoff"], limit=options["limit"])
+        ids = sweep.pending_mail_ids(ignore_backoff=options["ignore_backoff"], limit=options["limit"])
         if options["enqueue"]:
-            queued = sum(1 for mail_id in ids if outbox.enqueue_mail(mail_id=mail_id))
+            queued = sum(1 for mail_id in ids if tasks.enqueue_mail(mail_id=mail_id))
             self.stdout.write(f"{len(ids)} pending mail(s): {queued} handed to Celery, {len(ids) - queued} not.")
             return
-        counts = dict.fromkeys(outbox.Outcome, 0)
+        counts = dict.fromkeys(delivery.Outcome, 0)
         for mail_id in ids:
-            delivery = outbox.deliver_mail(mail_id=mail_id, ignore_backoff=options["ignore_backoff"])
-            counts[delivery.outcome] += 1
+            outcome = delivery.deliver_mail(mail_id=mail_id, ignore_backoff=options["ignore_backoff"]).outcome
+            counts[outcome] += 1
         self.stdout.write(
-            f"{len(ids)} pending mail(s): {counts[outbox.Outcome.SENT]} sent, "
-            f"{counts[outbox.Outcome.RETRY]} to retry, {counts[outbox.Outcome.FAILED]} failed, "
-            f"{counts[outbox.Outcome.SKIPPED]} skipped (taken by another sender)."
+            f"{len(ids)} pending mail(s): {counts[delivery.Outcome.SENT]} sent, "
+            f"{counts[delivery.Outcome.RETRY]} to retry, {counts[delivery.Outcome.FAILED]} failed, "
+            f"{counts[delivery.Outcome.SKIPPED]} skipped (taken by another sender)."
         )

@@ -2,7 +2,7 @@
 
 The row is written in the caller's transaction, so a mail exists exactly when the
 thing that caused it was committed. The send task and the sweep move it through
-``queued → sending → sent / failed`` (see ``communication.outbox``).
+``queued → sending → sent / failed`` (see ``mailer.delivery``).
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ class OutboundMail(models.Model):
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     last_error = models.TextField(_("dernière erreur"), blank=True)
     # Generated when queued and kept on every attempt and resend, so receiving systems
-    # can recognise a mail delivered twice after a crash (see outbox.py).
+    # can recognise a mail delivered twice after a crash (see delivery.py).
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
 
     created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
@@ -50,6 +50,9 @@ class OutboundMail(models.Model):
     # What caused the mail, without foreign keys across apps' ownership.
     dossier_id = models.PositiveBigIntegerField(_("dossier"), null=True, blank=True, db_index=True)
     related_message_id = models.PositiveBigIntegerField(_("message lié"), null=True, blank=True)
+    # Set by the caller when the mail carries what an Interne message says (a dealer's
+    # colleague answered, an Interne E-mail): no staff member may read it in the admin.
+    internal = models.BooleanField(_("interne"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("e-mail sortant")

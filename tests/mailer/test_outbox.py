@@ -19,14 +19,14 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.services import create_user
-from communication import outbox
-from communication.mail import send_templated_mail
-from communication.outbox import Outcome, deliver_mail, queue_mail, resend_mail, sweep_outbox
-from communication.outbox_models import MailStatus, OutboundMail
-from communication.tasks import send_mail_task
+from ereps.celery import app as celery_app
+from mailer import delivery
+from mailer.delivery import Outcome, deliver_mail
+from mailer.models import MailStatus, OutboundMail
+from mailer.services import queue_mail, resend_mail
+from mailer.tasks import LEGACY_NAMES, enqueue_mail, send_mail_task, sweep_outbox, sweep_outbox_task
+from tests.celery_publishing import celery_publishing
 from tests.smtp import SmtpSink, body_text, free_port, start_sink
-
-from .conftest_outbox import celery_publishing
 
 pytestmark = pytest.mark.django_db
 
@@ -241,7 +241,7 @@ def test_smtp_server_down_then_back_delivers_exactly_once(
 def test_permanent_smtp_error_marks_failed_and_staff_can_resend(
     smtp_sink: SmtpSink, owner: User, django_capture_on_commit_callbacks, monkeypatch
 ) -> None:
-    real_send = outbox.EmailMultiAlternatives.send
+    real_send = delivery.EmailMultiAlternatives.send
     refuse = {"on": True}
 
     def send(self, fail_silently: bool = False) -> int:  # type: ignore[no-untyped-def]
@@ -249,7 +249,7 @@ def test_permanent_smtp_error_marks_failed_and_staff_can_resend(
             raise smtplib.SMTPRecipientsRefused({owner.email: (550, b"5.1.1 mailbox unavailable")})
         return real_send(self, fail_silently)
 
-    monkeypatch.setattr(outbox.EmailMultiAlternatives, "send", send)
+    monkeypatch.setattr(delivery.EmailMultiAlternatives, "send", send)
     with django_capture_on_commit_callbacks(execute=True):
         mail = _queue(owner)
     mail = _refresh(mail)
@@ -280,7 +280,7 @@ def test_attempts_are_bounded(owner: User, django_capture_on_commit_callbacks, s
 def test_retry_delay_is_exponential_and_bounded(settings) -> None:
     settings.OUTBOX_RETRY_BASE_SECONDS = 60
     settings.OUTBOX_RETRY_MAX_SECONDS = 1800
-    assert [outbox.retry_delay(n) for n in range(1, 8)] == [60, 120, 240, 480, 960, 1800, 1800]
+    assert [delivery.retry_delay(n) for n in range(1, 8)] == [60, 120, 240, 480, 960, 1800, 1800]
 
 
 @pytest.mark.parametrize(
@@ -300,7 +300,7 @@ def test_retry_delay_is_exponential_and_bounded(settings) -> None:
     ],
 )
 def test_error_classification(exc: BaseException, permanent: bool) -> None:
-    assert outbox.is_permanent_error(exc) is permanent
+    assert delivery.is_permanent_error(exc) is permanent
 
 
 def test_a_row_being_sent_is_not_sent_by_a_second_task(smtp_sink: SmtpSink, owner: User) -> None:
@@ -340,12 +340,23 @@ def test_sweep_sends_overdue_and_interrupted_mails_only(
 
 
 def test_beat_schedule_runs_the_sweep() -> None:
-    from ereps.celery import app
-
     entry = settings.CELERY_BEAT_SCHEDULE["outbox-sweep"]
-    assert entry["task"] == "communication.sweep_outbox"
-    assert entry["task"] in app.tasks
+    assert entry["task"] == "mailer.sweep_outbox"
+    assert celery_app.tasks[entry["task"]].run is sweep_outbox_task.run
     assert entry["schedule"] == settings.OUTBOX_SWEEP_INTERVAL_SECONDS
+
+
+@pytest.mark.parametrize(("old", "current"), sorted(LEGACY_NAMES.items()))
+def test_task_names_of_messages_queued_before_the_move_still_run(old: str, current: str) -> None:
+    assert celery_app.tasks[old].run is celery_app.tasks[current].run
+
+
+def test_a_send_queued_under_the_old_task_name_is_delivered(smtp_sink: SmtpSink, owner: User) -> None:
+    mail = _queue(owner)
+    celery_app.tasks["communication.send_mail"].delay(mail.pk)  # eager: runs here
+    assert _refresh(mail).status == MailStatus.SENT
+    [received] = smtp_sink.messages
+    assert received["Message-ID"] == mail.message_id
 
 
 def test_send_pending_mail_help_states_the_rules(capsys) -> None:
@@ -392,7 +403,7 @@ def test_broker_down_when_queueing_keeps_the_mail_and_the_request_works(
 def test_enqueue_failure_is_logged_not_raised(owner: User, caplog) -> None:
     mail = _queue(owner)
     with celery_publishing(broker_url=f"redis://127.0.0.1:{free_port()}/5"):
-        assert outbox.enqueue_mail(mail_id=mail.pk) is False
+        assert enqueue_mail(mail_id=mail.pk) is False
     assert "stays queued" in caplog.text
 
 
@@ -423,13 +434,6 @@ def test_invite_mail_goes_through_the_outbox(smtp_sink: SmtpSink, customer, djan
     assert smtp_sink.messages[0]["Content-Language"] == "de"
 
 
-def test_send_templated_mail_keeps_its_signature(owner: User) -> None:
-    send_templated_mail(
-        to=owner.email, language="en", template="invite", context={"user": owner, "reset_path": "/x/"}, reply_to=None
-    )
-    assert OutboundMail.objects.get().language == "en"
-
-
 def test_message_id_domain_is_stable_and_configurable(owner: User, settings) -> None:
     assert _queue(owner).message_id.endswith("@ereps.localhost>")  # DEFAULT_FROM_EMAIL's domain
     settings.EMAIL_MESSAGE_ID_DOMAIN = "mail.renson.example"
@@ -438,10 +442,8 @@ def test_message_id_domain_is_stable_and_configurable(owner: User, settings) -> 
 
 
 def test_publishing_is_bounded_when_the_broker_is_down() -> None:
-    from ereps.celery import app
-
-    assert app.conf.task_publish_retry_policy["max_retries"] <= 1
-    assert app.conf.broker_connection_timeout <= 5
+    assert celery_app.conf.task_publish_retry_policy["max_retries"] <= 1
+    assert celery_app.conf.broker_connection_timeout <= 5
 
 
 def test_apostrophes_are_valid_in_addresses(owner: User) -> None:

@@ -8,8 +8,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from .outbox import resend_mail
-from .outbox_models import OutboundMail
+from .models import OutboundMail
+from .services import resend_mail
 
 
 @admin.register(OutboundMail)
@@ -64,10 +64,7 @@ class OutboundMailAdmin(admin.ModelAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[OutboundMail]:
         # Mails caused by an Interne message (a dealer answering a colleague, an Interne
         # E-mail to outside addresses) carry its content: no staff member may read them.
-        from .models import Audience, Message
-
-        internal = Message.objects.filter(audience=Audience.INTERNAL).values("pk")
-        return super().get_queryset(request).exclude(related_message_id__in=internal)
+        return super().get_queryset(request).filter(internal=False)
 
     @admin.display(description=_("dernière erreur"))
     def short_error(self, obj: OutboundMail) -> str:
@@ -109,4 +106,4 @@ class OutboundMailAdmin(admin.ModelAdmin):
             )
 
     def has_resend_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("communication.change_outboundmail")
+        return request.user.has_perm("mailer.change_outboundmail")

@@ -1,7 +1,7 @@
 """Rendering of the portal's mails: one template triple per mail, in the recipient's language.
 
 Templates live in ``templates/emails/<name>/`` as ``subject.txt``, ``body.txt`` and
-``body.html``. Sending goes through the outbox (``communication.outbox.queue_mail``).
+``body.html``. Sending goes through the outbox (:func:`mailer.services.queue_mail`).
 """
 
 from __future__ import annotations
@@ -34,12 +34,3 @@ def render_mail(template: str, context: dict[str, Any], language: str) -> Render
         html = render_to_string(f"emails/{template}/body.html", ctx)
     # A subject is one line: a newline in it would be a header injection.
     return RenderedMail(subject=" ".join(subject.split()), text=text, html=html)
-
-
-def send_templated_mail(
-    *, to: str, language: str, template: str, context: dict[str, Any], reply_to: str | None = None
-) -> None:
-    """Queue a templated mail in the outbox; it is sent after the current transaction commits."""
-    from .outbox import queue_mail  # outbox renders with render_mail above
-
-    queue_mail(to=to, language=language, template=template, context=context, reply_to=reply_to)

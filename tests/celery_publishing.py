@@ -1,4 +1,4 @@
-"""Helpers for the outbox tests (imported by the test modules, not a pytest conftest)."""
+"""Make the test process publish Celery tasks to a real broker instead of running them inline."""
 
 from __future__ import annotations
 
