@@ -23,8 +23,8 @@ PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("communication", "attachment", ("view",)),
     ("communication", "complaint", ("view", "change")),
     ("mailer", "outboundmail", ("view", "change")),
-    ("configurator", "productgroup", ("view",)),
-    ("configurator", "product", ("view",)),
+    ("catalogue", "productgroup", ("view",)),
+    ("catalogue", "product", ("view",)),
 ]
 
 

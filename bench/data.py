@@ -19,8 +19,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Customer, User
+from catalogue.models import Product, ProductGroup
 from communication.models import Message
-from configurator.models import Product, ProductGroup
 from dossiers.models import Dossier, DossierSeen, EventKind, Favourite, HistoryEvent, Status
 
 BIG_CUSTOMER = "B000000"

@@ -9,7 +9,7 @@ class DossiersConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.models import Customer, User
-        from configurator.models import Product, ProductGroup
+        from catalogue.models import Product, ProductGroup
 
         from . import checks, overview_cache  # noqa: F401  (checks: registers system checks)
         from .models import Dossier

@@ -6,7 +6,7 @@ from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from configurator.models import Product, ProductGroup
+from catalogue.models import Product, ProductGroup
 
 from .models import Status
 from .overview import DEFAULT_SORT, SORTS, OverviewFilters

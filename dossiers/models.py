@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalogue.models import Product
+
 if TYPE_CHECKING:
     from accounts.models import Customer, User
 
@@ -74,20 +76,15 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
         of ``icontains`` lookups becomes a BitmapOr of index scans; product names come
         from the small catalogue and are matched first, by id.
         """
-        from configurator.models import Product
-
         text = text.strip()
         if not text:
             return self
-        product_match = Q()
-        for language in ("fr", "nl", "de", "en"):
-            product_match |= Q(**{f"name_{language}__icontains": text})
         return self.filter(
             Q(number__icontains=text)
             | Q(order_number__icontains=text)
             | Q(reference__icontains=text)
             | Q(warranty_numbers__icontains=text)
-            | Q(product__in=Product.objects.filter(product_match).values("pk"))
+            | Q(product__in=Product.objects.name_contains(text).values("pk"))
         )
 
 
@@ -98,11 +95,9 @@ class Dossier(models.Model):
     )
     reference = models.CharField(_("Votre référence"), max_length=100, blank=True)
     product_group = models.ForeignKey(
-        "configurator.ProductGroup", verbose_name=_("groupe de produits"), on_delete=models.PROTECT, related_name="+"
+        "catalogue.ProductGroup", verbose_name=_("groupe de produits"), on_delete=models.PROTECT, related_name="+"
     )
-    product = models.ForeignKey(
-        "configurator.Product", verbose_name=_("produit"), on_delete=models.PROTECT, related_name="+"
-    )
+    product = models.ForeignKey(Product, verbose_name=_("produit"), on_delete=models.PROTECT, related_name="+")
     contact_person = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("personne de contact"),

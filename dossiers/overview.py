@@ -24,7 +24,7 @@ from django.utils.formats import get_format
 from django.utils.safestring import SafeString
 
 from accounts.models import User
-from configurator.models import ProductGroup
+from catalogue.models import ProductGroup
 
 from .models import DossierQuerySet
 from .templatetags.dossier_tags import status_pill

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.tenancy import dealer_required, get_owned_or_404
-from configurator.models import ProductGroup
+from catalogue.models import ProductGroup
 
 from . import overview_cache, services
 from .access import get_dossier_or_404

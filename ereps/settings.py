@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     # it (the layers contract in pyproject.toml checks it).
     "mailer",
     "accounts",
+    "catalogue",
     "dossiers",
     "communication",
     "configurator",

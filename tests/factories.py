@@ -8,7 +8,7 @@ from django.contrib.auth.hashers import make_password
 from factory.django import DjangoModelFactory
 
 from accounts.models import Customer, User
-from configurator.models import Product, ProductGroup
+from catalogue.models import Product, ProductGroup
 from dossiers.models import Dossier
 
 PASSWORD = "correct-horse-battery-staple"

@@ -22,11 +22,11 @@ ADD_PAGE_STATUS = {
     "axes.accessattempt": 403,
     "axes.accessfailurelog": 403,
     "axes.accesslog": 403,
+    "catalogue.product": 200,
+    "catalogue.productgroup": 200,
     "communication.attachment": 403,
     "communication.complaint": 403,
     "communication.message": 200,  # a staff message, through post_message
-    "configurator.product": 200,
-    "configurator.productgroup": 200,
     "dossiers.dossier": 403,
     "mailer.outboundmail": 403,
 }

@@ -12,16 +12,20 @@ from collections.abc import Iterator
 import pytest
 from django.apps.registry import Apps
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
+from catalogue.models import Product, ProductGroup
 from communication.models import Audience
+from dossiers.models import Dossier
 from mailer.models import MailStatus, OutboundMail
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # The outbox as the communication app owned it, before the mailer app existed.
 BEFORE_MAILER = [("communication", "0002_messages"), ("mailer", None)]
+# Product groups and products as the configurator app owned them, before the catalogue app.
+BEFORE_CATALOGUE = [("configurator", "0001_initial"), ("catalogue", None), ("dossiers", "0006_overview_sort_indexes")]
 
 
 def _executor() -> MigrationExecutor:
@@ -41,8 +45,17 @@ def back_to_latest() -> Iterator[None]:
     try:
         yield
     finally:
-        executor = _executor()
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        _migrate_to_latest()
+
+
+def _tables() -> list[str]:
+    with connection.cursor() as cursor:
+        return connection.introspection.table_names(cursor)
+
+
+def _migrate_to_latest() -> None:
+    executor = _executor()
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 def _dossier(old: Apps) -> object:
@@ -51,7 +64,7 @@ def _dossier(old: Apps) -> object:
     dealer = old.get_model("accounts", "User").objects.create(
         email="marie@dupont.example", password="!", customer=customer
     )
-    catalogue = "catalogue" if ("catalogue", "ProductGroup") in old.all_models else "configurator"
+    catalogue = "catalogue" if "productgroup" in old.all_models["catalogue"] else "configurator"
     group = old.get_model(catalogue, "ProductGroup").objects.create(code="sun", name_fr="Protection solaire")
     product = old.get_model(catalogue, "Product").objects.create(group=group, code="fixscreen", name_fr="Fixscreen")
     return old.get_model("dossiers", "Dossier").objects.create(
@@ -62,10 +75,8 @@ def _dossier(old: Apps) -> object:
 def test_outbox_rows_are_found_in_the_mailer_app_after_the_move(back_to_latest: None) -> None:
     content_type = ContentType.objects.get_for_model(OutboundMail)
     old = _migrate_back(BEFORE_MAILER)
-    with connection.cursor() as cursor:
-        tables = connection.introspection.table_names(cursor)
-    assert "communication_outboundmail" in tables
-    assert "mailer_outboundmail" not in tables
+    assert "communication_outboundmail" in _tables()
+    assert "mailer_outboundmail" not in _tables()
     assert ContentType.objects.filter(app_label="communication", model="outboundmail").exists()
 
     dossier = _dossier(old)
@@ -88,12 +99,10 @@ def test_outbox_rows_are_found_in_the_mailer_app_after_the_move(back_to_latest: 
         for name, message in [("internal", internal), ("public", public), ("invite", None)]
     }
 
-    _executor().migrate(_executor().loader.graph.leaf_nodes())
+    _migrate_to_latest()
 
-    with connection.cursor() as cursor:
-        tables = connection.introspection.table_names(cursor)
-    assert "mailer_outboundmail" in tables
-    assert "communication_outboundmail" not in tables
+    assert "mailer_outboundmail" in _tables()
+    assert "communication_outboundmail" not in _tables()
     mails = {mail.pk: mail for mail in OutboundMail.objects.all()}
     assert sorted(mails) == sorted(rows.values())
     assert mails[rows["public"]].subject == "Objet public"
@@ -109,3 +118,25 @@ def test_outbox_rows_are_found_in_the_mailer_app_after_the_move(back_to_latest: 
     assert ContentType.objects.get_for_model(OutboundMail).pk == content_type.pk
     # New rows continue the same id sequence.
     assert OutboundMail.objects.create(recipient="x@dupont.example", message_id="<x@e>").pk > max(rows.values())
+
+
+def test_catalogue_rows_and_the_dossiers_pointing_at_them_survive_the_move(back_to_latest: None) -> None:
+    content_types = {model: ContentType.objects.get_for_model(model).pk for model in (Product, ProductGroup)}
+    old = _migrate_back(BEFORE_CATALOGUE)
+    assert {"configurator_product", "configurator_productgroup"} <= set(_tables())
+    assert not {"catalogue_product", "catalogue_productgroup"} & set(_tables())
+    old_dossier = _dossier(old)
+
+    _migrate_to_latest()
+
+    assert {"catalogue_product", "catalogue_productgroup"} <= set(_tables())
+    assert not {"configurator_product", "configurator_productgroup"} & set(_tables())
+    dossier = Dossier.objects.select_related("product", "product_group").get(pk=old_dossier.pk)  # type: ignore[attr-defined]
+    assert (dossier.product.code, dossier.product.name_fr) == ("fixscreen", "Fixscreen")
+    assert dossier.product_group.code == "sun"
+    assert list(Product.objects.values_list("group__code", "code")) == [("sun", "fixscreen")]
+    # The database still refuses a dossier whose product does not exist.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Dossier.objects.filter(pk=dossier.pk).update(product_id=dossier.product_id + 1000)
+    ContentType.objects.clear_cache()
+    assert {model: ContentType.objects.get_for_model(model).pk for model in (Product, ProductGroup)} == content_types

@@ -9,7 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Customer, User
-from configurator.models import Product
+from catalogue.models import Product
 
 from .. import overview_cache
 from ..models import Dossier, DossierSeen, EventKind, Favourite, HistoryEvent, Sequence

@@ -8,7 +8,7 @@ from django.db import transaction
 from accounts.backoffice import backoffice_group
 from accounts.models import Customer, User
 from accounts.services import upsert_customer
-from configurator.models import Product, ProductGroup
+from catalogue.models import Product, ProductGroup
 from dossiers import services
 from dossiers.models import Dossier, Status
 from dossiers.services import create_dossier

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,13 @@ class ProductGroup(TranslatedName):
 class ProductQuerySet(models.QuerySet["Product"]):
     def active(self) -> ProductQuerySet:
         return self.filter(is_active=True, group__is_active=True)
+
+    def name_contains(self, text: str) -> ProductQuerySet:
+        """Products whose name in any of the portal's languages contains ``text`` (any case)."""
+        match = models.Q()
+        for code, _name in settings.LANGUAGES:
+            match |= models.Q(**{f"name_{code}__icontains": text})
+        return self.filter(match)
 
 
 class Product(TranslatedName):

@@ -1,19 +1,22 @@
+from django.conf import settings
 from django.contrib import admin
 
 from .models import Product, ProductGroup
 
+NAME_FIELDS = [f"name_{code}" for code, _name in settings.LANGUAGES]
+
 
 class ProductInline(admin.TabularInline):
     model = Product
-    fields = ["code", "name_fr", "name_nl", "name_de", "name_en", "is_service", "position", "is_active"]
+    fields = ["code", *NAME_FIELDS, "is_service", "position", "is_active"]
     extra = 0
 
 
 @admin.register(ProductGroup)
 class ProductGroupAdmin(admin.ModelAdmin):
-    list_display = ["code", "name_fr", "name_nl", "name_de", "name_en", "position", "is_active"]
+    list_display = ["code", *NAME_FIELDS, "position", "is_active"]
     list_filter = ["is_active"]
-    search_fields = ["code", "name_fr", "name_nl", "name_de", "name_en"]
+    search_fields = ["code", *NAME_FIELDS]
     inlines = [ProductInline]
 
 
@@ -21,5 +24,5 @@ class ProductGroupAdmin(admin.ModelAdmin):
 class ProductAdmin(admin.ModelAdmin):
     list_display = ["code", "name_fr", "group", "is_service", "is_active"]
     list_filter = ["group", "is_service", "is_active"]
-    search_fields = ["code", "name_fr", "name_nl", "name_de", "name_en"]
+    search_fields = ["code", *NAME_FIELDS]
     list_select_related = ["group"]
