@@ -11,8 +11,10 @@ class DossiersConfig(AppConfig):
         from accounts.models import Customer, User
         from catalogue.models import Product, ProductGroup
 
-        from . import checks, overview_cache  # noqa: F401  (checks: registers system checks)
+        from . import checks, descriptions, overview_cache  # noqa: F401  (checks: registers system checks)
         from .models import Dossier
+
+        descriptions.register()
 
         # Cached overview pages (dossiers.overview_cache): the services move the stamps of
         # what they write with update()/bulk_create(); these catch every model save and

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalogue.models import Product
 
+from . import history
+
 if TYPE_CHECKING:
     from accounts.models import Customer, User
 
@@ -231,42 +233,5 @@ class HistoryEvent(models.Model):
 
     @property
     def description(self) -> str:
-        """One line for the Historique tab, in the reader's language.
-
-        ``data`` holds codes (status values, numbers), never rendered text, so an event
-        written in one language reads in another.
-        """
-        data = self.data or {}
-        if self.kind == EventKind.STATUS_CHANGED:
-            return _("« %(old)s » → « %(new)s »") % {
-                "old": _status_label(data.get("from")),
-                "new": _status_label(data.get("to")),
-            }
-        if self.kind == EventKind.ORDER_PLACED and data.get("order_number"):
-            return _("Numéro de commande : %(number)s") % {"number": data["order_number"]}
-        if self.kind == EventKind.COPIED and data.get("copied_from"):
-            return _("Copie du dossier %(number)s") % {"number": data["copied_from"]}
-        if self.kind == EventKind.COPIED and data.get("copied_to"):
-            return _("Copié vers le dossier %(number)s") % {"number": data["copied_to"]}
-        if self.kind == EventKind.MESSAGE_POSTED and data.get("type"):
-            return _message_type_label(data["type"])
-        if data.get("name"):  # a document or an attachment: its file name
-            return str(data["name"])
-        return str(data.get("summary", ""))
-
-
-def _message_type_label(value: object) -> str:
-    # Imported here: the communication app depends on dossiers, not the other way round.
-    from communication.models import MessageType
-
-    try:
-        return str(MessageType(str(value)).label)
-    except ValueError:
-        return str(value)
-
-
-def _status_label(value: object) -> str:
-    try:
-        return str(Status(str(value)).label)
-    except ValueError:
-        return str(value or "–")
+        """One line for the Historique tab, in the reader's language (see :mod:`dossiers.history`)."""
+        return history.describe(self.kind, self.data or {})

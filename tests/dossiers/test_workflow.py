@@ -255,3 +255,11 @@ def test_conflicting_concurrent_transitions_do_not_both_succeed(owner: User, sta
     dossier.refresh_from_db()
     events = HistoryEvent.objects.filter(dossier=dossier, kind=EventKind.STATUS_CHANGED)
     assert [e.data["to"] for e in events] == [dossier.status]
+
+
+def test_events_of_a_kind_no_app_describes_show_their_file_name_or_summary(owner: User, dossier: Dossier) -> None:
+    document = services.record_event(
+        dossier=dossier, kind=EventKind.DOCUMENT_GENERATED, actor=owner, data={"name": "offre.pdf"}
+    )
+    bare = services.record_event(dossier=dossier, kind=EventKind.DOCUMENT_GENERATED, actor=owner, data={})
+    assert (document.description, bare.description) == ("offre.pdf", "")
