@@ -5,8 +5,9 @@
     python bench/run.py --duration 5 --dossiers 20000 --messages 100000   # quicker
 
 Steps: create the bench database if needed (PostgreSQL, default ``ereps_bench``), migrate,
-generate data with ``manage.py bench_data`` unless it is already there, log the bench
-dealer in (a customer with 5,000 dossiers), serve the portal with gunicorn (2 sync
+generate data with ``manage.py bench_data`` (a command of the bench app, which only
+``bench.settings`` installs) unless it is already there, log the bench dealer in (a
+customer with 5,000 dossiers), serve the portal with gunicorn (2 sync
 workers, DEBUG off, persistent database connections) on loopback, and measure each page
 with ``wrk`` (a small threaded Python load generator when wrk is not installed). Prints
 a table with each page's ratio to the floor and the issue's targets. Bounded: about

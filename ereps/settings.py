@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "dossiers",
     "communication",
     "configurator",
+    # The wiring on top: the demo seed (manage.py seed_demo) uses every app.
+    "ereps",
 ]
 
 MIDDLEWARE = [

@@ -2,6 +2,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
@@ -9,6 +10,8 @@ from accounts.backoffice import backoffice_group
 from accounts.models import Customer, User
 from accounts.services import upsert_customer
 from catalogue.models import Product, ProductGroup
+from communication import services as communication
+from communication.models import Audience, MessageType
 from dossiers import services
 from dossiers.models import Dossier, Status
 from dossiers.services import create_dossier
@@ -198,11 +201,6 @@ THREAD_DOSSIER = "Terrasse Martin"
 
 def _demo_thread(dossier: Dossier, people: list[User], staff: User) -> None:
     """A few messages, so the Communication tab of the demo is not empty."""
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from communication import services as communication
-    from communication.models import Audience, MessageType
-
     author, colleague = people[0], people[-1]
     communication.post_message(
         dossier=dossier,

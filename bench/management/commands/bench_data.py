@@ -2,6 +2,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
+
+from bench.data import generate
 
 
 class Command(BaseCommand):
@@ -23,10 +26,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from django.db import connection
-
-        from bench.data import generate
-
         if (connection.vendor != "postgresql" or settings.DEBUG) and not options["force"]:
             raise CommandError("bench_data is for a PostgreSQL bench database with DEBUG off (use --force otherwise).")
         if options["customers"] < 2 or options["big"] > options["dossiers"]:
