@@ -32,10 +32,11 @@ test: install ## the whole test suite (PostgreSQL at 127.0.0.1 unless DATABASE_U
 	$(DEMO_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v0
 	$(BIN)/pytest
 
-lint: install ## ruff and mypy
+lint: install ## ruff, mypy and the layers contract (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DEBUG=true $(BIN)/mypy .
+	$(BIN)/lint-imports --no-cache --no-logo
 
 messages: ## extract the UI strings into locale/*/LC_MESSAGES/django.po
 	$(DEMO_ENV) $(BIN)/python manage.py makemessages -l fr -l nl -l de -l en --ignore=.venv --ignore=var --no-obsolete
