@@ -26,9 +26,10 @@ from django.utils.translation import ngettext
 from dossiers.models import Dossier
 
 from .downloads import attachment_response
-from .forms import MultipleFileField, check_uploads
+from .forms import MultipleFileField, add_service_errors, check_uploads
 from .models import Attachment, Audience, Complaint, ComplaintState, Message, MessageType
 from .services import (
+    STAFF_TYPES,
     ComplaintMoveRefused,
     answer_message,
     change_complaint_state,
@@ -113,9 +114,6 @@ class AnswerForm(forms.Form):
         return files
 
 
-STAFF_TYPES = (MessageType.ANNEX, MessageType.REMARK, MessageType.WARRANTY_DOCUMENT)
-
-
 class StaffMessageForm(forms.Form):
     """A new message of a staff member in a dossier's thread (audience Renson, always)."""
 
@@ -186,7 +184,7 @@ class MessageAdmin(NotFoundMixin):
                     files=data["file"],
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 self.message_user(request, _("Le message a été ajouté au dossier."), messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:communication_message_change", args=[message.pk]))
@@ -247,7 +245,7 @@ class MessageAdmin(NotFoundMixin):
                     files=form.cleaned_data["file"],
                 )
             except ValidationError as exc:
-                form.add_error(None, exc)
+                add_service_errors(form, exc)
             else:
                 self.message_user(request, _("La réponse a été enregistrée et envoyée à l'auteur."), messages.SUCCESS)
                 return HttpResponseRedirect(reverse("admin:communication_message_change", args=[parent.pk]))

@@ -3,21 +3,46 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from accounts.models import User
-from dossiers.models import Dossier, Status
+from dossiers.models import Dossier
 
+from . import services
 from .models import Attachment, Audience, MessageType
 from .recipients import MAX_INPUT_LENGTH, parse_recipients
-from .services import DEALER_TYPES, RENSON_ONLY_TYPES, service_request_refused_message
+from .uploads import check_uploads
+
+__all__ = ["ConfirmForm", "MessageForm", "MultipleFileField", "ReplyForm", "add_service_errors", "check_uploads"]
+
+# post_message's arguments held by form fields of another name.
+SERVICE_FIELDS: dict[str, str] = {"files": "file", "linked_attachments": "attachments"}
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError, fields: Mapping[str, str] | None = None) -> None:
+    """Put the errors of :func:`communication.services.check_message` on ``form``'s fields.
+
+    The service keys its errors by its own arguments; ``fields`` (with :data:`SERVICE_FIELDS`)
+    names the form field of each where the names differ. A field that already has an
+    error keeps only that one, the more precise; an argument the form has no field for
+    becomes an error of the whole form.
+    """
+    names = {**SERVICE_FIELDS, **(fields or {})}
+    by_argument = exc.error_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.error_list}
+    for argument, errors in by_argument.items():
+        field: str | None = names.get(argument, argument)
+        if field not in form.fields:
+            field = None
+        elif form.has_error(field):  # type: ignore[arg-type]
+            continue
+        form.add_error(field, errors)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -38,28 +63,6 @@ class MultipleFileField(forms.FileField):
         return [super(MultipleFileField, self).clean(item, initial) for item in items]
 
 
-def check_uploads(files: list[Any]) -> None:
-    """Count and size limits, with the file names in the message."""
-    max_files = settings.ATTACHMENT_MAX_FILES
-    if len(files) > max_files:
-        raise ValidationError(
-            ngettext(
-                "Au maximum %(max)d fichier par message (vous en avez choisi %(count)d).",
-                "Au maximum %(max)d fichiers par message (vous en avez choisi %(count)d).",
-                max_files,
-            )
-            % {"max": max_files, "count": len(files)},
-            code="too_many_files",
-        )
-    too_large = [f.name for f in files if f.size > settings.ATTACHMENT_MAX_BYTES]
-    if too_large:
-        raise ValidationError(
-            _("Fichier trop volumineux (maximum %(max)s par fichier) : %(names)s.")
-            % {"max": filesizeformat(settings.ATTACHMENT_MAX_BYTES), "names": ", ".join(too_large)},
-            code="file_too_large",
-        )
-
-
 class IdempotencyMixin(forms.Form):
     # A new value on every displayed form: posting the same form twice creates one message.
     form_token = forms.UUIDField(widget=forms.HiddenInput)
@@ -71,11 +74,13 @@ class IdempotencyMixin(forms.Form):
 
 
 class MessageForm(IdempotencyMixin, forms.Form):
-    """« Ajouter »: the dealer picks a type and fills that type's fields."""
+    """« Ajouter »: the dealer picks a type and fills that type's fields.
 
-    type = forms.ChoiceField(
-        label=_("Type"), choices=[(t.value, t.label) for t in DEALER_TYPES], initial=MessageType.REMARK
-    )
+    What may be posted is the service's to say (:func:`communication.services.check_message`):
+    the form parses what was typed and puts the service's refusals on its fields.
+    """
+
+    type = forms.ChoiceField(label=_("Type"), initial=MessageType.REMARK)
     audience = forms.ChoiceField(
         label=_("Groupe-cible"), choices=Audience.choices, initial=Audience.RENSON, widget=forms.RadioSelect
     )
@@ -99,7 +104,7 @@ class MessageForm(IdempotencyMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    # Which fields each type uses (the template shows them; clean() requires them).
+    # Which fields each type shows (the template and its script); the others are dropped.
     FIELDS_BY_TYPE: dict[str, tuple[str, ...]] = {
         MessageType.ANNEX: ("title", "file", "body"),
         MessageType.EMAIL: ("recipients", "subject", "body", "attachments"),
@@ -107,18 +112,12 @@ class MessageForm(IdempotencyMixin, forms.Form):
         MessageType.COMPLAINT: ("body", "file"),
         MessageType.SERVICE_REQUEST: ("body", "file"),
     }
-    REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
-        MessageType.ANNEX: ("title", "file"),
-        MessageType.EMAIL: ("recipients", "subject", "body"),
-        MessageType.REMARK: ("body",),
-        MessageType.COMPLAINT: ("body",),
-        MessageType.SERVICE_REQUEST: ("body",),
-    }
 
     def __init__(self, *args: Any, dossier: Dossier, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.dossier = dossier
         self.user = user
+        self.fields["type"].choices = [(t.value, t.label) for t in services.allowed_types(user, dossier)]  # type: ignore[attr-defined]
         self.fields["attachments"].queryset = (  # type: ignore[attr-defined]
             Attachment.objects.visible_to(user)
             .active()
@@ -138,49 +137,37 @@ class MessageForm(IdempotencyMixin, forms.Form):
         kind = data.get("type")
         if not kind:
             return data
-        for name in self.REQUIRED_BY_TYPE[kind]:
-            if not self.has_error(name) and not data.get(name):
-                self.add_error(name, ValidationError(_("Ce champ est obligatoire."), code="required"))
-        used = self.FIELDS_BY_TYPE[kind]
+        used = self.FIELDS_BY_TYPE.get(kind, ())
         # Fields of other types (filled, then the type changed) are dropped, never saved.
         for name in ("title", "recipients", "subject", "body", "file", "attachments"):
             if name not in used:
                 data[name] = [] if name in ("file", "attachments") else ""
-        if data.get("audience") == Audience.INTERNAL and kind in RENSON_ONLY_TYPES:
-            self.add_error(
-                "audience",
-                ValidationError(
-                    _(
-                        "Ce type de message s'adresse à %(manufacturer)s : "
-                        "choisissez le groupe-cible « %(manufacturer)s »."
-                    )
-                    % {"manufacturer": settings.MANUFACTURER_NAME},
-                    code="internal_refused",
-                ),
-            )
-        if kind == MessageType.SERVICE_REQUEST and self.dossier.status != Status.COMPLETED:
-            raise ValidationError(service_request_refused_message(), code="service_refused")
-        if kind == MessageType.EMAIL and data.get("recipients") and not self.has_error("recipients"):
+        data["recipient_list"] = []
+        if data.get("recipients") and not self.has_error("recipients"):
             try:
                 data["recipient_list"] = parse_recipients(data["recipients"])
             except ValidationError as exc:
                 self.add_error("recipients", exc)
-        if data.get("file"):
-            try:
-                check_uploads(data["file"])
-            except ValidationError as exc:
-                self.add_error("file", exc)
-        if data.get("audience") == Audience.RENSON and any(
-            a.message.is_internal for a in data.get("attachments") or []
-        ):
-            self.add_error(
-                "attachments",
-                ValidationError(
-                    _("Un fichier « Interne » ne peut pas être envoyé avec un message « %(manufacturer)s ».")
-                    % {"manufacturer": settings.MANUFACTURER_NAME}
-                ),
+        try:
+            services.check_message(
+                dossier=self.dossier,
+                author=self.user,
+                type=kind,
+                audience=data.get("audience", ""),
+                title=self.title_value(),
+                body=data.get("body", ""),
+                files=data.get("file") or [],
+                recipients=data["recipient_list"],
+                linked_attachments=list(data.get("attachments") or []),
             )
+        except ValidationError as exc:
+            self.add_service_errors(exc)
         return data
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """The service's refusals on this form's fields (an E-mail's title is its « Objet »)."""
+        title = "subject" if self.cleaned_data.get("type") == MessageType.EMAIL else "title"
+        add_service_errors(self, exc, {"title": title})
 
     def title_value(self) -> str:
         data = self.cleaned_data

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import mimetypes
 import uuid
+from collections import defaultdict
 from collections.abc import Sequence
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,8 +26,11 @@ from . import notifications
 from .files import sanitise_filename
 from .models import Attachment, Audience, Complaint, ComplaintState, Message, MessageType
 from .recipients import parse_recipients
+from .uploads import check_uploads
 
-# Types a dealer may post from the portal; the warranty document is the system's.
+# Who may post what (PRODUCT.md §4). Dealers talk to the manufacturer and among
+# themselves; the manufacturer's staff (and the system, which posts with no author)
+# add files, remarks and the warranty document.
 DEALER_TYPES = (
     MessageType.ANNEX,
     MessageType.EMAIL,
@@ -34,9 +38,19 @@ DEALER_TYPES = (
     MessageType.COMPLAINT,
     MessageType.SERVICE_REQUEST,
 )
+STAFF_TYPES = (MessageType.ANNEX, MessageType.REMARK, MessageType.WARRANTY_DOCUMENT)
 # A complaint is addressed to the manufacturer: it cannot be hidden from its staff.
 RENSON_ONLY_TYPES = (MessageType.COMPLAINT, MessageType.SERVICE_REQUEST, MessageType.WARRANTY_DOCUMENT)
 COMPLAINT_TYPES = (MessageType.COMPLAINT, MessageType.SERVICE_REQUEST)
+# What each type must carry, named as post_message's arguments.
+REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
+    MessageType.ANNEX: ("title", "files"),
+    MessageType.EMAIL: ("recipients", "title", "body"),
+    MessageType.REMARK: ("body",),
+    MessageType.COMPLAINT: ("body",),
+    MessageType.SERVICE_REQUEST: ("body",),
+    MessageType.WARRANTY_DOCUMENT: ("files",),
+}
 
 
 def service_request_refused_message() -> str:
@@ -46,61 +60,111 @@ def service_request_refused_message() -> str:
     ) % {"manufacturer": settings.MANUFACTURER_NAME}
 
 
-def _check_files(files: Sequence[UploadedFile]) -> None:
-    if len(files) > settings.ATTACHMENT_MAX_FILES:
-        raise ValidationError(_("Trop de fichiers."), code="too_many_files")
-    for upload in files:
-        if not upload.size:
-            raise ValidationError(_("Le fichier est vide."), code="empty_file")
-        if upload.size > settings.ATTACHMENT_MAX_BYTES:
-            raise ValidationError(_("Le fichier est trop volumineux."), code="file_too_large")
+def allowed_types(author: User | None, dossier: Dossier) -> tuple[MessageType, ...]:
+    """The types ``author`` may post in ``dossier``'s thread (``None``: the system).
+
+    Staff and the system: :data:`STAFF_TYPES`; a dealer of the dossier's customer:
+    :data:`DEALER_TYPES`; anybody else: none.
+    """
+    if author is None or author.is_staff:
+        return STAFF_TYPES
+    if author.customer_id != dossier.customer_id:
+        return ()
+    return DEALER_TYPES
 
 
-def _check_message(
+def check_message(
     *,
     dossier: Dossier,
     author: User | None,
     type: str,
     audience: str,
-    parent: Message | None,
-    recipients: Sequence[str],
-    linked_attachments: Sequence[Attachment],
+    title: str = "",
+    body: str = "",
+    files: Sequence[UploadedFile] = (),
+    recipients: Sequence[str] = (),
+    linked_attachments: Sequence[Attachment] = (),
+    parent: Message | None = None,
 ) -> None:
-    """The rules the form also checks, enforced here for every caller (admin, tasks)."""
-    if type not in MessageType.values or audience not in Audience.values:
-        raise ValidationError("Unknown message type or audience.")
-    staff_author = author is None or author.is_staff
-    if not staff_author:
-        assert author is not None
-        if author.customer_id != dossier.customer_id:
-            raise PermissionDenied("A dealer posts only in its own customer's dossiers.")
-        if type not in DEALER_TYPES:
-            raise ValidationError(
-                _("Ce type de message est réservé à %(manufacturer)s.") % {"manufacturer": settings.MANUFACTURER_NAME}
-            )
-    if audience == Audience.INTERNAL and (staff_author or type in RENSON_ONLY_TYPES):
-        raise ValidationError(
-            _("Ce message s'adresse à %(manufacturer)s : le groupe-cible « Interne » n'est pas possible.")
-            % {"manufacturer": settings.MANUFACTURER_NAME},
-            code="internal_refused",
-        )
-    if parent is not None:
-        if parent.dossier_id != dossier.pk:
-            raise PermissionDenied("A reply belongs to its parent's dossier.")
-        if parent.is_internal and audience != Audience.INTERNAL:
-            raise ValidationError("A reply to an Interne message stays Interne.")
-    if type == MessageType.EMAIL:
-        # The form parsed them already; a caller that skips the form is held to the same rules
-        # (none or too many refused) and must pass them as parsed: one clean address per entry.
-        if parse_recipients(", ".join(recipients)) != list(recipients):
-            raise ValidationError("E-mail recipients must be distinct addresses, one per entry.", code="invalid")
-    elif recipients:
-        raise ValidationError("Only an E-mail has recipients.")
+    """Every rule on what ``author`` may post, for every caller (the portal's forms, the admin, tasks).
+
+    Something of another customer or dossier (a forged request, or a bug) raises
+    ``PermissionDenied``: views answer 404. Anything else refused raises one
+    ``ValidationError`` keyed by the argument at fault (``NON_FIELD_ERRORS`` for the
+    dossier's status), each error with a ``code``; forms put them on their fields
+    (:func:`communication.forms.add_service_errors`).
+    """
+    if author is not None and not author.is_staff and author.customer_id != dossier.customer_id:
+        raise PermissionDenied("A dealer posts only in its own customer's dossiers.")
+    if parent is not None and parent.dossier_id != dossier.pk:
+        raise PermissionDenied("A reply belongs to its parent's dossier.")
     for attachment in linked_attachments:
         if attachment.message.dossier_id != dossier.pk or not attachment.is_active:
             raise PermissionDenied("Files sent along come from the same dossier.")
-        if attachment.message.is_internal and audience != Audience.INTERNAL:
-            raise ValidationError(_("Un fichier « Interne » ne peut pas être envoyé avec ce message."))
+
+    errors: dict[str, list[ValidationError]] = defaultdict(list)
+
+    def refuse(field: str, message: str, code: str) -> None:
+        errors[field].append(ValidationError(message, code=code))
+
+    manufacturer = {"manufacturer": settings.MANUFACTURER_NAME}
+    staff_author = author is None or author.is_staff
+    if type not in MessageType.values:
+        refuse("type", "Unknown message type.", "invalid")
+    elif type not in allowed_types(author, dossier):
+        if staff_author:
+            refuse("type", _("Ce type de message est réservé au revendeur."), "type_refused")
+        else:
+            refuse("type", _("Ce type de message est réservé à %(manufacturer)s.") % manufacturer, "type_refused")
+    if audience not in Audience.values:
+        refuse("audience", "Unknown audience.", "invalid")
+    elif audience == Audience.INTERNAL and staff_author:
+        refuse(
+            "audience",
+            _("Ce message s'adresse à %(manufacturer)s : le groupe-cible « Interne » n'est pas possible.")
+            % manufacturer,
+            "internal_refused",
+        )
+    elif audience == Audience.INTERNAL and type in RENSON_ONLY_TYPES:
+        refuse(
+            "audience",
+            _("Ce type de message s'adresse à %(manufacturer)s : choisissez le groupe-cible « %(manufacturer)s ».")
+            % manufacturer,
+            "internal_refused",
+        )
+    elif parent is not None and parent.is_internal and audience != Audience.INTERNAL:
+        refuse("audience", "A reply to an Interne message stays Interne.", "internal_reply")
+    if type == MessageType.SERVICE_REQUEST and dossier.status != Status.COMPLETED:
+        refuse(NON_FIELD_ERRORS, service_request_refused_message(), "service_refused")
+
+    given = {"title": title.strip(), "body": body.strip(), "files": files, "recipients": recipients}
+    for name in REQUIRED_BY_TYPE.get(type, ()):
+        if not given[name]:
+            refuse(name, _("Ce champ est obligatoire."), "required")
+    if type == MessageType.EMAIL and recipients:
+        # The form parsed them already; a caller that skips the form is held to the same
+        # rules and must pass them as parsed: one clean address per entry.
+        try:
+            parsed = parse_recipients(", ".join(recipients))
+        except ValidationError as exc:
+            errors["recipients"].extend(exc.error_list)
+        else:
+            if parsed != list(recipients):
+                refuse("recipients", "E-mail recipients must be distinct addresses, one per entry.", "invalid")
+    elif recipients:
+        refuse("recipients", "Only an E-mail has recipients.", "not_email")
+    if audience != Audience.INTERNAL and any(a.message.is_internal for a in linked_attachments):
+        refuse(
+            "linked_attachments",
+            _("Un fichier « Interne » ne peut pas être envoyé avec un message « %(manufacturer)s ».") % manufacturer,
+            "internal_attachment",
+        )
+    try:
+        check_uploads(files)
+    except ValidationError as exc:
+        errors["files"].extend(exc.error_list)
+    if errors:
+        raise ValidationError(dict(errors))
 
 
 def _guess_content_type(upload: UploadedFile, name: str) -> str:
@@ -149,16 +213,18 @@ def post_message(
         existing = Message.objects.filter(author=author, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
-    _check_message(
+    check_message(
         dossier=dossier,
         author=author,
         type=type,
         audience=audience,
-        parent=parent,
+        title=title,
+        body=body,
+        files=files,
         recipients=recipients,
         linked_attachments=linked_attachments,
+        parent=parent,
     )
-    _check_files(files)
     if type == MessageType.SERVICE_REQUEST:
         assert author is not None
         try:

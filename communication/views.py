@@ -22,7 +22,7 @@ from dossiers.models import Dossier
 
 from . import services
 from .downloads import attachment_response
-from .forms import ConfirmForm, MessageForm, ReplyForm
+from .forms import ConfirmForm, MessageForm, ReplyForm, add_service_errors
 from .models import Attachment, Message, MessageType
 from .thread import thread_messages
 
@@ -35,10 +35,13 @@ def _thread_url(dossier: Dossier, message: Message | None = None) -> str:
 
 
 def _form_error(form: MessageForm | ReplyForm, exc: ValidationError | PermissionDenied) -> None:
+    """A refusal of the service the form could not foresee (a race): on the form, or a 404."""
     if isinstance(exc, PermissionDenied):
         raise Http404
-    for error in exc.messages:
-        form.add_error(None, error)
+    if isinstance(form, MessageForm):
+        form.add_service_errors(exc)
+    else:
+        add_service_errors(form, exc)
 
 
 @require_GET

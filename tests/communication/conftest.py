@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import User
@@ -16,6 +17,11 @@ from dossiers.models import Dossier
 
 def upload(name: str = "plan.pdf", content: bytes = b"%PDF-1.4 plan", content_type: str = "application/pdf") -> Any:
     return SimpleUploadedFile(name, content, content_type=content_type)
+
+
+def error_codes(exc: ValidationError) -> dict[str, list[str | None]]:
+    """What a service refused, as ``{argument: [code, …]}`` (``__all__``: the whole message)."""
+    return {name: [error.code for error in errors] for name, errors in exc.error_dict.items()}
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
@@ -16,7 +17,7 @@ from mailer.models import MailStatus, OutboundMail
 from tests.celery_publishing import celery_publishing
 from tests.smtp import SmtpSink, body_text, free_port
 
-from .conftest import upload
+from .conftest import error_codes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -53,10 +54,9 @@ def test_warranty_document_is_in_the_thread_and_mailed_with_its_file(
 
 
 def test_dealer_cannot_post_a_warranty_document(post: Callable[..., Message]) -> None:
-    from django.core.exceptions import ValidationError
-
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         post(type=MessageType.WARRANTY_DOCUMENT, files=[upload()])
+    assert error_codes(refused.value) == {"type": ["type_refused"]}
 
 
 def test_dealer_reply_to_the_contacts_answer_mails_the_contact_once(

@@ -15,7 +15,7 @@ from mailer.models import OutboundMail
 from tests.factories import DealerFactory, StaffFactory
 from tests.smtp import SmtpSink, body_text
 
-from .conftest import upload
+from .conftest import error_codes, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -65,16 +65,111 @@ def test_same_form_token_posts_once(post: Callable[..., Message], dossier: Dossi
 
 
 def test_staff_cannot_post_internal(post: Callable[..., Message], staff: User) -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         post(author=staff, audience=Audience.INTERNAL)
+    assert error_codes(refused.value) == {"audience": ["internal_refused"]}
 
 
 @pytest.mark.parametrize("kind", [MessageType.COMPLAINT, MessageType.SERVICE_REQUEST])
 def test_complaints_cannot_be_internal(post: Callable[..., Message], dossier: Dossier, kind: str) -> None:
     dossier.status = Status.COMPLETED
     dossier.save()
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         post(type=kind, audience=Audience.INTERNAL)
+    assert error_codes(refused.value) == {"audience": ["internal_refused"]}
+
+
+def test_who_may_post_which_types(dossier: Dossier, owner: User, staff: User, outsider: User) -> None:
+    assert services.allowed_types(owner, dossier) == (
+        MessageType.ANNEX,
+        MessageType.EMAIL,
+        MessageType.REMARK,
+        MessageType.COMPLAINT,
+        MessageType.SERVICE_REQUEST,
+    )
+    staff_types = (MessageType.ANNEX, MessageType.REMARK, MessageType.WARRANTY_DOCUMENT)
+    assert services.allowed_types(staff, dossier) == staff_types
+    assert services.allowed_types(None, dossier) == staff_types  # the system
+    assert services.allowed_types(outsider, dossier) == ()
+
+
+@pytest.mark.parametrize("kind", [MessageType.COMPLAINT, MessageType.SERVICE_REQUEST, MessageType.EMAIL, "not-a-type"])
+def test_staff_may_post_only_annexes_remarks_and_warranty_documents(
+    post: Callable[..., Message], dossier: Dossier, staff: User, kind: str
+) -> None:
+    Dossier.objects.filter(pk=dossier.pk).update(status=Status.COMPLETED)
+    dossier.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        post(author=staff, type=kind, title="t", body="Texte", recipients=["a@example.com"])
+    assert error_codes(refused.value)["type"] == ["invalid" if kind == "not-a-type" else "type_refused"]
+    assert not Message.objects.exists()
+
+
+def test_staff_complaint_is_refused_on_the_type_alone(post: Callable[..., Message], staff: User) -> None:
+    with pytest.raises(ValidationError) as refused:
+        post(author=staff, type=MessageType.COMPLAINT, body="Plainte")
+    assert error_codes(refused.value) == {"type": ["type_refused"]}
+    assert not Complaint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"type": MessageType.ANNEX, "title": "", "files": []}, {"title": ["required"], "files": ["required"]}),
+        ({"type": MessageType.REMARK, "body": "   "}, {"body": ["required"]}),
+        (
+            {"type": MessageType.EMAIL, "title": "", "body": "", "recipients": []},
+            {"recipients": ["required"], "title": ["required"], "body": ["required"]},
+        ),
+        ({"type": MessageType.REMARK, "recipients": ["a@example.com"]}, {"recipients": ["not_email"]}),
+    ],
+)
+def test_each_type_carries_its_own_fields(
+    post: Callable[..., Message], fields: dict[str, object], expected: dict[str, list[str]]
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        post(**fields)
+    assert error_codes(refused.value) == expected
+
+
+def test_a_reply_to_an_internal_message_stays_internal(post: Callable[..., Message], colleague: User) -> None:
+    note = post(audience=Audience.INTERNAL, body="entre nous")
+    with pytest.raises(ValidationError) as refused:
+        post(author=colleague, parent=note, audience=Audience.RENSON, body="pour Renson")
+    assert error_codes(refused.value) == {"audience": ["internal_reply"]}
+
+
+def test_an_internal_file_cannot_go_with_a_message_for_the_manufacturer(
+    post: Callable[..., Message], internal_annex: Message
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        post(
+            type=MessageType.EMAIL,
+            title="Plans",
+            body="Voici.",
+            recipients=["archi@example.com"],
+            linked_attachments=[internal_annex.attachments.get()],
+        )
+    assert error_codes(refused.value) == {"linked_attachments": ["internal_attachment"]}
+
+
+@pytest.mark.parametrize(
+    ("files", "setting", "code"),
+    [
+        (lambda: [upload(f"f{i}.pdf") for i in range(3)], {"ATTACHMENT_MAX_FILES": 2}, "too_many_files"),
+        (lambda: [upload("vide.pdf", b"")], {}, "empty_file"),
+        (lambda: [upload("gros.pdf", b"x" * 2000)], {"ATTACHMENT_MAX_BYTES": 1000}, "file_too_large"),
+    ],
+)
+def test_upload_limits_hold_for_every_caller(
+    post: Callable[..., Message], settings, files, setting: dict[str, int], code: str
+) -> None:  # type: ignore[no-untyped-def]
+    for key, value in setting.items():
+        setattr(settings, key, value)
+    with pytest.raises(ValidationError) as refused:
+        post(type=MessageType.ANNEX, title="Plans", files=files())
+    assert error_codes(refused.value) == {"files": [code]}
+    assert not Attachment.objects.exists()
 
 
 def test_dealer_cannot_post_in_another_customers_dossier(post: Callable[..., Message], outsider: User) -> None:
@@ -89,8 +184,9 @@ def test_complaint_registers_a_new_complaint(post: Callable[..., Message], dossi
 
 
 def test_service_request_refused_unless_completed(post: Callable[..., Message], dossier: Dossier) -> None:
-    with pytest.raises(ValidationError, match="contactez votre personne de contact chez Renson"):
+    with pytest.raises(ValidationError, match="contactez votre personne de contact chez Renson") as refused:
         post(type=MessageType.SERVICE_REQUEST, body="Toile déchirée")
+    assert error_codes(refused.value) == {"__all__": ["service_refused"]}
     assert not Message.objects.exists()
 
 
@@ -254,5 +350,5 @@ def test_email_recipients_are_checked_by_the_service_too(
 ) -> None:
     with pytest.raises(ValidationError) as refused:
         post(type=MessageType.EMAIL, title="Plans", body="Voici.", recipients=recipients)
-    assert refused.value.code == code
+    assert error_codes(refused.value) == {"recipients": [code]}
     assert not Message.objects.filter(type=MessageType.EMAIL).exists()
