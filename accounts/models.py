@@ -120,6 +120,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         ]
 
     def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        """How the portal names a person: their full name, or their address if they gave none."""
         return self.get_full_name() or self.email
 
     def clean(self) -> None:

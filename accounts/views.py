@@ -10,11 +10,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import forms
+from .redirects import safe_next_url
 
 
 class LoginView(auth_views.LoginView):
@@ -57,11 +57,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 def set_language(request: HttpRequest) -> HttpResponse:
     """Switch the UI language; a logged-in user keeps it in their profile (mails follow it)."""
     code = request.POST.get("language", "")
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = reverse("dossiers:dossier-list")
+    next_url = safe_next_url(request, request.POST.get("next", ""), reverse("dossiers:dossier-list"))
     response = HttpResponseRedirect(next_url)
     if code not in dict(settings.LANGUAGES):
         return response

@@ -24,6 +24,7 @@ from django.urls import reverse
 from accounts.models import User
 from mailer.services import OutboxAttachment, clean_display_name, queue_mail
 
+from .authors import author_name
 from .models import Audience, Complaint, Message, MessageType
 
 TEMPLATE_POSTED = "message_posted"
@@ -109,22 +110,11 @@ def _context(message: Message, recipient: User) -> dict[str, Any]:
     return {
         "message": message,
         "dossier": message.dossier,
-        "author_name": author_display(message),
+        "author_name": author_name(message.author, dossier=message.dossier),
         "recipient": recipient,
         "link": link_for(recipient, message),
         "parent": message.parent,
     }
-
-
-def author_display(message: Message) -> str:
-    author = message.author
-    if author is None:
-        return settings.MANUFACTURER_NAME
-    name = author.get_full_name() or author.email
-    if author.is_staff:
-        return f"{name} ({settings.MANUFACTURER_NAME})"
-    customer = message.dossier.customer
-    return f"{name} ({customer.name})"
 
 
 def notify_message_posted(*, message: Message) -> None:
@@ -156,14 +146,15 @@ def send_email_message(*, message: Message) -> None:
     attachments: list[OutboxAttachment] = [
         {"path": a.file.name, "name": a.original_name, "content_type": "application/octet-stream"} for a in files
     ]
+    sender = author_name(author, dossier=message.dossier)
     for address in message.email_recipients:
         queue_mail(
             to=address,
             language=author.language,
             template=TEMPLATE_EMAIL,
-            context={"message": message, "dossier": message.dossier, "author_name": author_display(message)},
+            context={"message": message, "dossier": message.dossier, "author_name": sender},
             reply_to=author.email,
-            from_name=clean_display_name(author_display(message)),
+            from_name=clean_display_name(sender),
             attachments=attachments,
             dossier_id=message.dossier_id,
             related_message_id=message.pk,

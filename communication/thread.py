@@ -9,25 +9,17 @@ the template only prints. Which messages and files appear is decided before, by
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
 
+from dossiers.links import url_maker
+
+from .authors import author_name
 from .models import Attachment, Audience, ComplaintState, Message, MessageType
-
-
-def author_label(author: Any) -> str:
-    """How a message's author is named: the manufacturer for the system, staff with its name."""
-    if author is None:
-        return str(settings.MANUFACTURER_NAME)
-    name = author.get_full_name() or author.email
-    return f"{name} ({settings.MANUFACTURER_NAME})" if author.is_staff else str(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,22 +62,14 @@ class ThreadMessage:
     reply_url: str
 
 
-def _id_url(name: str, *, dossier_pk: int, key: str) -> Callable[[int], str]:
-    """``lambda value: reverse(name, kwargs={"pk": dossier_pk, key: value})`` with one ``reverse()`` in all."""
-    head, sep, tail = reverse(name, kwargs={"pk": dossier_pk, key: 0}).rpartition("/0/")
-    if not sep:  # the id is not a path segment after all
-        return lambda value: reverse(name, kwargs={"pk": dossier_pk, key: value})
-    return lambda value: f"{head}/{value}/{tail}"
-
-
 def thread_messages(messages: Iterable[Message], *, dossier_pk: int, reader_pk: int | None) -> list[ThreadMessage]:
     """The page's messages (from ``MessageQuerySet.thread()``) as ready-to-print rows."""
     type_labels = {value: str(label) for value, label in MessageType.choices}
     audience_labels = {value: str(label) for value, label in Audience.choices}
     state_labels = {value: str(label) for value, label in ComplaintState.choices}
-    download_url = _id_url("communication:attachment-download", dossier_pk=dossier_pk, key="attachment")
-    deactivate_url = _id_url("communication:attachment-deactivate", dossier_pk=dossier_pk, key="attachment")
-    reply_url = _id_url("communication:message-reply", dossier_pk=dossier_pk, key="message")
+    download_url = url_maker("communication:attachment-download", "attachment", pk=dossier_pk)
+    deactivate_url = url_maker("communication:attachment-deactivate", "attachment", pk=dossier_pk)
+    reply_url = url_maker("communication:message-reply", "message", pk=dossier_pk)
     datetime_format = get_format("SHORT_DATETIME_FORMAT")
 
     def file(attachment: Attachment) -> ThreadFile:
@@ -111,12 +95,12 @@ def thread_messages(messages: Iterable[Message], *, dossier_pk: int, reader_pk: 
                 audience=message.audience,
                 audience_label=audience_labels.get(message.audience, message.audience),
                 is_internal=message.is_internal,
-                author=author_label(message.author),
+                author=author_name(message.author),
                 created_iso=created.isoformat(),
                 created=date_format(created, datetime_format),
                 parent_pk=message.parent_id,
                 parent_type_label=type_labels.get(parent.type, parent.type) if parent else "",
-                parent_author=author_label(parent.author) if parent else "",
+                parent_author=author_name(parent.author) if parent else "",
                 email_recipients=message.email_recipients or [],
                 title=message.title,
                 body=message.body,

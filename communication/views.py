@@ -21,6 +21,7 @@ from dossiers.access import get_dossier_or_404
 from dossiers.models import Dossier
 
 from . import services
+from .authors import author_name
 from .downloads import attachment_response
 from .forms import ConfirmForm, MessageForm, ReplyForm, add_service_errors
 from .models import Attachment, Message, MessageType
@@ -132,7 +133,13 @@ def message_reply(request: HttpRequest, pk: int, message: int) -> HttpResponse:
     return render(
         request,
         "communication/message_reply.html",
-        {"dossier": dossier, "tab": "communication", "form": form, "parent": parent},
+        {
+            "dossier": dossier,
+            "tab": "communication",
+            "form": form,
+            "parent": parent,
+            "parent_author": author_name(parent.author),
+        },
     )
 
 

@@ -11,13 +11,13 @@ one status pill per status, one date format per page. The template only prints t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
@@ -26,6 +26,7 @@ from django.utils.safestring import SafeString
 from accounts.models import User
 from catalogue.models import ProductGroup
 
+from .links import url_maker
 from .models import DossierQuerySet
 from .templatetags.dossier_tags import status_pill
 from .workflow import STATUS_ORDER
@@ -124,10 +125,7 @@ ROW_COLUMNS = (
     "last_activity_at",
     "is_favourite",
     "is_unread",
-    "product__name_fr",
-    "product__name_nl",
-    "product__name_de",
-    "product__name_en",
+    *(f"product__name_{code}" for code, _name in settings.LANGUAGES),
 )
 
 
@@ -153,19 +151,11 @@ class OverviewRow:
     last_activity: str
 
 
-def pk_url(name: str) -> Callable[[int], str]:
-    """``lambda pk: reverse(name, kwargs={"pk": pk})`` with one ``reverse()`` in all."""
-    head, sep, tail = reverse(name, kwargs={"pk": 0}).rpartition("/0/")
-    if not sep:  # not a ".../<pk>/..." pattern after all
-        return lambda pk: reverse(name, kwargs={"pk": pk})
-    return lambda pk: f"{head}/{pk}/{tail}"
-
-
 def overview_rows(values: Iterable[Any]) -> list[OverviewRow]:
     """The rows of one page, from the named tuples of :func:`row_values`."""
-    detail_url = pk_url("dossiers:dossier-detail")
-    favourite_url = pk_url("dossiers:dossier-favourite")
-    messages_url = pk_url("communication:message-list")
+    detail_url = url_maker("dossiers:dossier-detail")
+    favourite_url = url_maker("dossiers:dossier-favourite")
+    messages_url = url_maker("communication:message-list")
     datetime_format = get_format("SHORT_DATETIME_FORMAT")
     name_column = f"product__name_{(translation.get_language() or 'fr')[:2]}"
     badges: dict[str, SafeString] = {}

@@ -9,11 +9,12 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.redirects import safe_next_url
 from accounts.tenancy import dealer_required, get_owned_or_404
 from catalogue.models import ProductGroup
 
@@ -211,9 +212,4 @@ def dossier_favourite(request: HttpRequest, pk: int) -> HttpResponse:
     form.is_valid()  # a BooleanField that is not required is always valid
     services.set_favourite(user=request.user, dossier=dossier, starred=form.cleaned_data["starred"])  # type: ignore[arg-type]
     # Back to the overview page the star was clicked on, filters included.
-    next_url = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = ""
-    return redirect(next_url or "dossiers:dossier-list")
+    return redirect(safe_next_url(request, request.POST.get("next", ""), reverse("dossiers:dossier-list")))
