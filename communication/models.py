@@ -1,13 +1,14 @@
 """Messages of a dossier's Communication tab, their files and the complaints they register.
 
-Visibility has one rule, in :meth:`MessageQuerySet.visible_to`: a dealer sees the
-messages of its own customer (``Interne`` included), a staff member sees every customer's
-messages except ``Interne`` ones — superusers included. Every read goes through it.
+Visibility goes through the portal's one scoping mechanism,
+:func:`accounts.tenancy.visible`: a dealer sees the messages of its own customer
+(``Interne`` included), a staff member sees every customer's messages except ``Interne``
+ones (:func:`staff_filter`) — superusers included. Every read goes through a ``visible_to``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -15,10 +16,9 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .files import attachment_upload_to
+from accounts import tenancy
 
-if TYPE_CHECKING:
-    from accounts.models import Customer
+from .files import attachment_upload_to
 
 
 class MessageType(models.TextChoices):
@@ -35,39 +35,17 @@ class Audience(models.TextChoices):
     INTERNAL = "internal", _("Interne")
 
 
-Q_ = TypeVar("Q_", bound=models.QuerySet[Any])
-
-
-def visible_filter(user: Any, *, message: str, customer: str) -> models.Q | None:
-    """The one Interne rule, for every queryset that shows messages or what hangs on them.
-
-    ``message`` is the path to the message (``""`` for Message itself, ``"message__"``
-    for its attachments and complaints), ``customer`` the path to the dossier's customer
-    id. Staff — superusers included — never get ``Interne``; a dealer gets its own
-    customer's rows; anybody else gets nothing (``None``).
-    """
-    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", False):
-        return None
-    if getattr(user, "is_staff", False):
-        return ~models.Q(**{f"{message}audience": Audience.INTERNAL})
-    customer_id = getattr(user, "customer_id", None)
-    if customer_id is None:
-        return None
-    return models.Q(**{customer: customer_id})
-
-
-def _visible(queryset: Q_, user: Any, *, message: str, customer: str) -> Q_:
-    condition = visible_filter(user, message=message, customer=customer)
-    return queryset.none() if condition is None else queryset.filter(condition)
+def staff_filter(message: str = "") -> models.Q:
+    """The one Interne rule: staff — superusers included — never read an Interne message,
+    nor what hangs on it. ``message`` is the path to the message (``"message__"`` for its
+    attachments and complaints)."""
+    return ~Q(**{f"{message}audience": Audience.INTERNAL})
 
 
 class MessageQuerySet(models.QuerySet["Message"]):
     def visible_to(self, user: Any) -> MessageQuerySet:
         """What ``user`` may read: staff never get ``Interne``; dealers only their customer's."""
-        return _visible(self, user, message="", customer="dossier__customer_id")
-
-    def for_customer(self, customer: Customer) -> MessageQuerySet:
-        return self.filter(dossier__customer=customer)
+        return tenancy.visible(self, user, customer="dossier__customer_id", staff=staff_filter())
 
     def thread(self) -> MessageQuerySet:
         """Newest first, with everything the thread shows, in a constant number of queries."""
@@ -155,10 +133,7 @@ class Message(models.Model):
 
 class AttachmentQuerySet(models.QuerySet["Attachment"]):
     def visible_to(self, user: Any) -> AttachmentQuerySet:
-        return _visible(self, user, message="message__", customer="message__dossier__customer_id")
-
-    def for_customer(self, customer: Customer) -> AttachmentQuerySet:
-        return self.filter(message__dossier__customer=customer)
+        return tenancy.visible(self, user, customer="message__dossier__customer_id", staff=staff_filter("message__"))
 
     def active(self) -> AttachmentQuerySet:
         return self.filter(is_active=True)
@@ -213,10 +188,7 @@ class ComplaintState(models.TextChoices):
 
 class ComplaintQuerySet(models.QuerySet["Complaint"]):
     def visible_to(self, user: Any) -> ComplaintQuerySet:
-        return _visible(self, user, message="message__", customer="dossier__customer_id")
-
-    def for_customer(self, customer: Customer) -> ComplaintQuerySet:
-        return self.filter(dossier__customer=customer)
+        return tenancy.visible(self, user, customer="dossier__customer_id", staff=staff_filter("message__"))
 
 
 class Complaint(models.Model):

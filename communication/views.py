@@ -9,13 +9,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.tenancy import dealer_required
+from accounts.tenancy import DealerRequest, dealer_required
 from dossiers import services as dossier_services
 from dossiers.access import get_dossier_or_404
 from dossiers.models import Dossier
@@ -47,11 +48,11 @@ def _form_error(form: MessageForm | ReplyForm, exc: ValidationError | Permission
 
 @require_GET
 @dealer_required
-def message_list(request: HttpRequest, pk: int) -> HttpResponse:
+def message_list(request: DealerRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_or_404(request, pk, columns=False)
     thread = Message.objects.visible_to(request.user).filter(dossier=dossier).thread()
     page = Paginator(thread, THREAD_PAGE_SIZE).get_page(request.GET.get("page"))
-    dossier_services.mark_dossier_seen(user=request.user, dossier=dossier)  # type: ignore[arg-type]
+    dossier_services.mark_dossier_seen(user=request.user, dossier=dossier)
     return render(
         request,
         "dossiers/dossier_communication.html",
@@ -66,7 +67,7 @@ def message_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @dealer_required
-def message_create(request: HttpRequest, pk: int) -> HttpResponse:
+def message_create(request: DealerRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_or_404(request, pk)
     initial: dict[str, str] = {}
     if request.GET.get("type") in MessageForm.FIELDS_BY_TYPE:
@@ -75,7 +76,7 @@ def message_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         request.FILES or None,
         dossier=dossier,
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
@@ -83,7 +84,7 @@ def message_create(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             message = services.post_message(
                 dossier=dossier,
-                author=request.user,  # type: ignore[arg-type]
+                author=request.user,
                 type=data["type"],
                 audience=data["audience"],
                 title=form.title_value(),
@@ -107,7 +108,7 @@ def message_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @dealer_required
-def message_reply(request: HttpRequest, pk: int, message: int) -> HttpResponse:
+def message_reply(request: DealerRequest, pk: int, message: int) -> HttpResponse:
     dossier = get_dossier_or_404(request, pk)
     parent = get_object_or_404(
         Message.objects.visible_to(request.user).select_related("author"), pk=message, dossier=dossier
@@ -117,7 +118,7 @@ def message_reply(request: HttpRequest, pk: int, message: int) -> HttpResponse:
         try:
             reply = services.post_message(
                 dossier=dossier,
-                author=request.user,  # type: ignore[arg-type]
+                author=request.user,
                 type=MessageType.REMARK,
                 audience=parent.audience,
                 body=form.cleaned_data["body"],
@@ -143,22 +144,21 @@ def message_reply(request: HttpRequest, pk: int, message: int) -> HttpResponse:
     )
 
 
-def _attachment(request: HttpRequest, dossier: Dossier, attachment: int) -> Attachment:
+def _attachment(request: DealerRequest, dossier: Dossier, attachment: int) -> Attachment:
     queryset = Attachment.objects.visible_to(request.user).active().select_related("message")
     return get_object_or_404(queryset, pk=attachment, message__dossier=dossier)
 
 
 @require_GET
 @dealer_required
-def attachment_download(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
+def attachment_download(request: DealerRequest, pk: int, attachment: int) -> HttpResponseBase:
     dossier = get_dossier_or_404(request, pk)
-    # A FileResponse (streaming) or a redirect; dealer_required's typing wants HttpResponse.
-    return attachment_response(_attachment(request, dossier, attachment))  # type: ignore[return-value]
+    return attachment_response(_attachment(request, dossier, attachment))
 
 
 @require_http_methods(["GET", "POST"])
 @dealer_required
-def attachment_deactivate(request: HttpRequest, pk: int, attachment: int) -> HttpResponse:
+def attachment_deactivate(request: DealerRequest, pk: int, attachment: int) -> HttpResponse:
     """GET: a confirmation page (works without JavaScript); POST: « Désactiver »."""
     dossier = get_dossier_or_404(request, pk)
     item = _attachment(request, dossier, attachment)
@@ -166,7 +166,7 @@ def attachment_deactivate(request: HttpRequest, pk: int, attachment: int) -> Htt
         raise Http404  # only the uploader may, and others need not know the file is there
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
-        services.deactivate_attachment(attachment=item, user=request.user)  # type: ignore[arg-type]
+        services.deactivate_attachment(attachment=item, user=request.user)
         messages.success(request, _("L'annexe « %(name)s » a été désactivée.") % {"name": item.original_name})
         return redirect(_thread_url(dossier))
     return render(

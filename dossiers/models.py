@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import tenancy
 from catalogue.models import Product
 
 from . import history
@@ -195,11 +196,10 @@ class EventKind(models.TextChoices):
 
 
 class HistoryEventQuerySet(models.QuerySet["HistoryEvent"]):
-    def visible_to(self, user: models.Model) -> HistoryEventQuerySet:
-        """Events about ``Interne`` messages exist for the customer's users only."""
-        if getattr(user, "is_staff", False):
-            return self.filter(internal=False)
-        return self
+    def visible_to(self, user: Any) -> HistoryEventQuerySet:
+        """A dealer reads its own customer's events; staff every customer's but those about
+        ``Interne`` messages, which exist for the customer's users only; others nothing."""
+        return tenancy.visible(self, user, customer="dossier__customer_id", staff=Q(internal=False))
 
 
 class HistoryEvent(models.Model):

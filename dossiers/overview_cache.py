@@ -45,6 +45,11 @@ from django.middleware.csrf import get_token
 from django.utils import translation
 from django.utils.crypto import salted_hmac
 
+from accounts.models import Customer, User
+from accounts.tenancy import DealerRequest
+
+from .models import Dossier
+
 logger = logging.getLogger(__name__)
 
 CATALOGUE_STAMP = "dossiers:stamp:catalogue"
@@ -104,14 +109,13 @@ def touch_catalogue() -> None:
 # --- reads: serve or render ----------------------------------------------------------
 
 
-def _page_key(request: HttpRequest) -> str:
+def _page_key(request: DealerRequest) -> str:
     parts = [request.get_full_path(), translation.get_language() or "", str(request.user.pk)]
     return "dossiers:page:" + hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
-def _stamp_names(request: HttpRequest) -> list[str]:
-    customer_id: int = request.customer.pk  # type: ignore[attr-defined]
-    return [CATALOGUE_STAMP, _customer_stamp(customer_id), _user_stamp(request.user.pk)]  # type: ignore[arg-type]
+def _stamp_names(request: DealerRequest) -> list[str]:
+    return [CATALOGUE_STAMP, _customer_stamp(request.customer.pk), _user_stamp(request.user.pk)]
 
 
 def _current_stamps(names: list[str], found: dict[str, object]) -> tuple[str, ...]:
@@ -130,7 +134,7 @@ def _has_flash_messages(request: HttpRequest) -> bool:
     return len(messages.get_messages(request)) > 0
 
 
-def cached_page(request: HttpRequest, render: Callable[[str | None], HttpResponse]) -> HttpResponse:
+def cached_page(request: DealerRequest, render: Callable[[str | None], HttpResponse]) -> HttpResponse:
     """The page ``render(csrf_token)`` draws, from the cache when it is still current.
 
     ``render`` is given the placeholder to print as the CSRF token (or ``None``: print the
@@ -166,16 +170,16 @@ def cached_page(request: HttpRequest, render: Callable[[str | None], HttpRespons
 # --- signal receivers: model saves the services do not see (admin edits, profiles) ----
 
 
-def dossier_changed(instance: object, **kwargs: object) -> None:
-    touch_customer(instance.customer_id)  # type: ignore[attr-defined]
+def dossier_changed(instance: Dossier, **kwargs: object) -> None:
+    touch_customer(instance.customer_id)
 
 
-def customer_changed(instance: object, **kwargs: object) -> None:
-    touch_customer(instance.pk)  # type: ignore[attr-defined]
+def customer_changed(instance: Customer, **kwargs: object) -> None:
+    touch_customer(instance.pk)
 
 
-def user_changed(instance: object, **kwargs: object) -> None:
-    touch_user(instance.pk)  # type: ignore[attr-defined]
+def user_changed(instance: User, **kwargs: object) -> None:
+    touch_user(instance.pk)
 
 
 def catalogue_changed(**kwargs: object) -> None:

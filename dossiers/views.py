@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.redirects import safe_next_url
-from accounts.tenancy import dealer_required, get_owned_or_404
+from accounts.tenancy import DealerRequest, dealer_required, get_owned_or_404
 from catalogue.models import ProductGroup
 
 from . import overview_cache, services
@@ -64,17 +64,17 @@ def _page(
 
 @require_GET
 @dealer_required
-def dossier_list(request: HttpRequest) -> HttpResponse:
+def dossier_list(request: DealerRequest) -> HttpResponse:
     return overview_cache.cached_page(request, lambda csrf_token: _render_dossier_list(request, csrf_token))
 
 
-def _render_dossier_list(request: HttpRequest, csrf_token: str | None) -> HttpResponse:
+def _render_dossier_list(request: DealerRequest, csrf_token: str | None) -> HttpResponse:
     form = OverviewForm(request.GET or None)
     filters = form.filters()
-    matching = filters.apply(Dossier.objects.for_customer(request.customer), user=request.user)  # type: ignore[attr-defined,arg-type]
+    matching = filters.apply(Dossier.objects.for_customer(request.customer), user=request.user)
     # Counted without the favourite and read-mark joins, which cannot change the count.
     page = _page(
-        row_values(matching.with_reader_marks(request.user)),  # type: ignore[arg-type]
+        row_values(matching.with_reader_marks(request.user)),
         request.GET.get("page"),
         settings.PAGE_SIZE,
         count_from=matching,
@@ -113,20 +113,20 @@ def _render_dossier_list(request: HttpRequest, csrf_token: str | None) -> HttpRe
 
 @require_GET
 @dealer_required
-def dossier_create_group(request: HttpRequest) -> HttpResponse:
+def dossier_create_group(request: DealerRequest) -> HttpResponse:
     groups = ProductGroup.objects.active()
     return render(request, "dossiers/dossier_create_group.html", {"groups": groups})
 
 
 @require_http_methods(["GET", "POST"])
 @dealer_required
-def dossier_create(request: HttpRequest, group: int) -> HttpResponse:
+def dossier_create(request: DealerRequest, group: int) -> HttpResponse:
     product_group = get_object_or_404(ProductGroup.objects.active(), pk=group)
     form = NewDossierForm(request.POST or None, group=product_group)
     if request.method == "POST" and form.is_valid():
         dossier = services.create_dossier(
-            customer=request.customer,  # type: ignore[attr-defined]
-            user=request.user,  # type: ignore[arg-type]
+            customer=request.customer,
+            user=request.user,
             product=form.cleaned_data["product"],
             reference=form.cleaned_data["reference"],
         )
@@ -135,27 +135,27 @@ def dossier_create(request: HttpRequest, group: int) -> HttpResponse:
     return render(request, "dossiers/dossier_create.html", {"form": form, "group": product_group})
 
 
-def _tab(request: HttpRequest, pk: int, template: str, tab: str, *, columns: bool = True) -> HttpResponse:
+def _tab(request: DealerRequest, pk: int, template: str, tab: str, *, columns: bool = True) -> HttpResponse:
     return render(request, template, {"dossier": get_dossier_or_404(request, pk, columns=columns), "tab": tab})
 
 
 @require_GET
 @dealer_required
-def dossier_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_detail(request: DealerRequest, pk: int) -> HttpResponse:
     return _tab(request, pk, "dossiers/dossier_detail.html", "information")
 
 
 @require_GET
 @dealer_required
-def dossier_configurator(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_configurator(request: DealerRequest, pk: int) -> HttpResponse:
     return _tab(request, pk, "dossiers/dossier_configurator.html", "configurator", columns=False)
 
 
 @require_GET
 @dealer_required
-def dossier_history(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_history(request: DealerRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_or_404(request, pk, columns=False)
-    events = HistoryEvent.objects.filter(dossier=dossier).visible_to(request.user).select_related("actor")  # type: ignore[arg-type]
+    events = HistoryEvent.objects.filter(dossier=dossier).visible_to(request.user).select_related("actor")
     page = _page(events, request.GET.get("page"), HISTORY_PAGE_SIZE)
     return render(request, "dossiers/dossier_history.html", {"dossier": dossier, "tab": "history", "page": page})
 
@@ -167,7 +167,7 @@ def _post_only(request: HttpRequest) -> HttpResponse | None:
 
 
 @dealer_required
-def dossier_transition(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_transition(request: DealerRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_or_404(request, pk, columns=False)  # the service reloads it, locked
     if refused := _post_only(request):
         return refused
@@ -190,11 +190,11 @@ def dossier_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @dealer_required
-def dossier_copy(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_copy(request: DealerRequest, pk: int) -> HttpResponse:
     source = get_dossier_or_404(request, pk)
     if refused := _post_only(request):
         return refused
-    copy = services.copy_dossier(dossier=source, user=request.user)  # type: ignore[arg-type]
+    copy = services.copy_dossier(dossier=source, user=request.user)
     messages.success(
         request,
         _("Le dossier %(number)s a été créé, copie du dossier %(source)s.")
@@ -204,12 +204,12 @@ def dossier_copy(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @dealer_required
-def dossier_favourite(request: HttpRequest, pk: int) -> HttpResponse:
+def dossier_favourite(request: DealerRequest, pk: int) -> HttpResponse:
     dossier = get_owned_or_404(request, Dossier.objects.only("pk", "customer_id"), pk=pk)
     if refused := _post_only(request):
         return refused
     form = FavouriteForm(request.POST)
     form.is_valid()  # a BooleanField that is not required is always valid
-    services.set_favourite(user=request.user, dossier=dossier, starred=form.cleaned_data["starred"])  # type: ignore[arg-type]
+    services.set_favourite(user=request.user, dossier=dossier, starred=form.cleaned_data["starred"])
     # Back to the overview page the star was clicked on, filters included.
     return redirect(safe_next_url(request, request.POST.get("next", ""), reverse("dossiers:dossier-list")))

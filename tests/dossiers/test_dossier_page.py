@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import unescape
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -171,6 +172,23 @@ def test_history_hides_internal_events_from_staff_in_the_admin(
     body = superuser_client.get(reverse("admin:dossiers_dossier_change", args=[dossier.pk])).content.decode()
     assert "Remarque publique" in body
     assert "Secret interne" not in body
+
+
+def test_history_events_are_scoped_like_every_other_read(
+    owner: User, outsider: User, staff: User, dossier: Dossier
+) -> None:
+    foreign = DossierFactory(customer=outsider.customer)
+    mine = services.record_event(dossier=dossier, kind=EventKind.COPIED, actor=owner, data={"copied_to": "1"})
+    internal = services.record_event(dossier=dossier, kind=EventKind.MESSAGE_POSTED, actor=owner, internal=True)
+    theirs = services.record_event(dossier=foreign, kind=EventKind.COPIED, actor=outsider, data={"copied_to": "2"})
+    events = HistoryEvent.objects.filter(kind__in=[EventKind.COPIED, EventKind.MESSAGE_POSTED])
+    # Without a dossier filter first: a dealer still gets only its own customer's events.
+    assert set(events.visible_to(owner)) == {mine, internal}
+    assert set(events.visible_to(outsider)) == {theirs}
+    assert set(events.visible_to(staff)) == {mine, theirs}  # never the Interne one
+    assert not events.visible_to(AnonymousUser()).exists()
+    owner.is_active = False
+    assert not events.visible_to(owner).exists()
 
 
 def test_history_describes_messages_and_attachments(owner_client: Client, owner: User, dossier: Dossier) -> None:
