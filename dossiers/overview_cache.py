@@ -33,8 +33,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
+import threading
+import weakref
 from collections.abc import Callable
-from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -78,17 +79,41 @@ def _move(name: str) -> None:
         logger.warning("Could not move the overview stamp %s", name, exc_info=True)
 
 
+class _AfterCommit:
+    """The stamps to move again when the current transaction commits: one callback per transaction.
+
+    However many writes a transaction makes, each stamp they touch is moved once after
+    the commit. The callback is found again through a weak reference: Django holds the
+    only strong one, in its list of commit callbacks, and drops it when the transaction
+    or the savepoint it was registered in rolls back — the next write then registers a
+    new one. A stamp added to a callback that is later dropped was touched inside the
+    block that rolled back, so its write is gone too and there is nothing to move.
+    """
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        for name in sorted(self.names):
+            _move(name)
+
+
+_pending = threading.local()
+
+
 def _move_now_and_on_commit(name: str) -> None:
     _move(name)
-    connection = transaction.get_connection()
-    if not connection.in_atomic_block:
+    if not transaction.get_connection().in_atomic_block:
         return  # committed already: the move above is the one after commit
-    # One move after commit is enough however many writes the transaction makes (a
-    # savepoint rolled back drops its callbacks, and with them this check's match).
-    for _savepoints, callback, _robust in connection.run_on_commit:
-        if isinstance(callback, partial) and callback.func is _move and callback.args == (name,):
-            return
-    transaction.on_commit(partial(_move, name))
+    reference: weakref.ref[_AfterCommit] | None = getattr(_pending, "after_commit", None)
+    after_commit = reference() if reference is not None else None
+    if after_commit is None or after_commit.done:
+        after_commit = _AfterCommit()
+        transaction.on_commit(after_commit)
+        _pending.after_commit = weakref.ref(after_commit)
+    after_commit.names.add(name)
 
 
 def touch_customer(customer_id: int) -> None:

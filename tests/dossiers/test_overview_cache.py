@@ -182,21 +182,67 @@ def test_stamp_moves_again_after_commit(owner: User, dossier: Dossier) -> None:
     assert cache.get(name) not in (None, during)
 
 
+@pytest.fixture
+def moves(monkeypatch) -> list[str]:  # type: ignore[no-untyped-def]
+    """The names of the stamps moved, in order (each move still happens)."""
+    moved: list[str] = []
+    real_move = overview_cache._move
+
+    def move(name: str) -> None:
+        moved.append(name)
+        real_move(name)
+
+    monkeypatch.setattr(overview_cache, "_move", move)
+    return moved
+
+
 @pytest.mark.django_db(transaction=True)
-def test_one_move_after_commit_per_stamp_however_many_writes(owner: User, dossier: Dossier) -> None:
+def test_one_move_after_commit_per_stamp_however_many_writes(owner: User, dossier: Dossier, moves: list[str]) -> None:
     customer_stamp = f"dossiers:stamp:customer:{owner.customer_id}"
     with transaction.atomic():
         # A save (signal), two history events and a copy: many writes to the customer's dossiers.
         services.copy_dossier(dossier=dossier, user=owner)
         services.request_quote(dossier=dossier, user=owner, expected=dossier.status)
-        pending = [
-            callback.args
-            for _savepoints, callback, _robust in transaction.get_connection().run_on_commit
-            if getattr(callback, "args", None) == (customer_stamp,)
-        ]
-        assert len(pending) == 1
         during = cache.get(customer_stamp)
+        at_once = len(moves)
+        assert moves.count(customer_stamp) > 1  # each write moved it at once
+    assert moves[at_once:].count(customer_stamp) == 1  # and once more after the commit
     assert cache.get(customer_stamp) not in (None, during)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_write_after_a_rolled_back_savepoint_still_moves_its_stamp_after_commit(
+    owner: User, dossier: Dossier, moves: list[str]
+) -> None:
+    user_stamp = f"dossiers:stamp:user:{owner.pk}"
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # the first write registers the after-commit move…
+                services.set_favourite(user=owner, dossier=dossier, starred=True)
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass  # …and the rollback of its savepoint drops it
+        services.set_favourite(user=owner, dossier=dossier, starred=False)
+        at_once = len(moves)
+    assert moves[at_once:] == [user_stamp]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_transaction_moves_its_stamps_after_its_own_commit(
+    owner: User, dossier: Dossier, moves: list[str]
+) -> None:
+    user_stamp = f"dossiers:stamp:user:{owner.pk}"
+    try:
+        with transaction.atomic():
+            services.set_favourite(user=owner, dossier=dossier, starred=True)
+            raise RuntimeError("rolled back")
+    except RuntimeError:
+        pass
+    for starred in (True, False):
+        with transaction.atomic():
+            services.set_favourite(user=owner, dossier=dossier, starred=starred)
+            at_once = len(moves)
+        assert moves[at_once:] == [user_stamp]
 
 
 def test_page_renders_when_the_cache_is_down(owner_client: Client, owner: User, dossier: Dossier, settings) -> None:  # type: ignore[no-untyped-def]
