@@ -25,6 +25,7 @@ def test_line_breaks_are_refused(raw: str) -> None:
 def test_error_names_every_invalid_address() -> None:
     with pytest.raises(ValidationError) as info:
         parse_recipients("ok@example.com, pas-une-adresse, Name <x@y.z>, autre@")
+    assert info.value.code == "invalid"
     text = " ".join(info.value.messages)
     assert "pas-une-adresse" in text
     assert "Name <x@y.z>" in text
@@ -40,5 +41,6 @@ def test_more_than_the_maximum_is_refused() -> None:
 
 
 def test_empty_is_refused() -> None:
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError, match="Indiquez au moins un destinataire") as refused:
         parse_recipients(" , ;")
+    assert refused.value.code == "required"

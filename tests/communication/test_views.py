@@ -160,22 +160,30 @@ def test_double_submit_of_one_form_saves_one_message(owner_client: Client, dossi
 
 
 @pytest.mark.parametrize(
-    ("data", "field"),
+    ("data", "errors"),
     [
-        ({"type": "annex", "title": "Sans fichier"}, "file"),
-        ({"type": "annex"}, "title"),
-        ({"type": "remark"}, "body"),
-        ({"type": "email", "subject": "x", "body": "y"}, "recipients"),
-        ({"type": "email", "recipients": "a@example.com", "body": "y"}, "subject"),
-        ({"type": "complaint", "audience": "internal", "body": "x"}, "audience"),
-        ({"type": "warranty_document", "body": "x"}, "type"),
-        ({"type": "remark", "audience": "everyone", "body": "x"}, "audience"),
+        ({"type": "annex", "title": "Sans fichier"}, {"file": ["required"]}),
+        ({"type": "annex"}, {"title": ["required"], "file": ["required"]}),
+        ({"type": "remark"}, {"body": ["required"]}),
+        ({"type": "email", "subject": "x", "body": "y"}, {"recipients": ["required"]}),
+        ({"type": "email", "recipients": "a@example.com", "body": "y"}, {"subject": ["required"]}),
+        (
+            {"type": "email", "recipients": "a@example.com, faux", "subject": "x", "body": "y"},
+            {"recipients": ["invalid"]},
+        ),
+        ({"type": "complaint", "audience": "internal", "body": "x"}, {"audience": ["internal_refused"]}),
+        ({"type": "warranty_document", "body": "x"}, {"type": ["invalid_choice"]}),
+        ({"type": "remark", "audience": "everyone", "body": "x"}, {"audience": ["invalid_choice"]}),
+        ({"type": "service_request", "body": "x"}, {"__all__": ["service_refused"]}),
     ],
 )
-def test_each_type_is_validated_by_the_server(owner_client: Client, dossier: Dossier, data: dict, field: str) -> None:
+def test_each_type_is_validated_by_the_server(
+    owner_client: Client, dossier: Dossier, data: dict, errors: dict[str, list[str]]
+) -> None:
     response = _post(owner_client, dossier, **data)
     assert response.status_code == 200
-    assert field in response.context["form"].errors
+    found = response.context["form"].errors.as_data()
+    assert {field: [error.code for error in found[field]] for field in found} == errors
     assert not Message.objects.exists()
 
 
@@ -400,16 +408,20 @@ def test_ids_of_another_dossier_or_customer_are_404(
     foreign_dossier = DossierFactory(customer=outsider.customer)
     foreign = post(dossier=foreign_dossier, author=outsider, type=MessageType.ANNEX, title="x", files=[upload()])
     foreign_attachment = foreign.attachments.get()
-    for url in [
-        _download(same_customer_other_dossier, attachment),
-        _deactivate(same_customer_other_dossier, attachment),
-        reverse("communication:message-reply", kwargs={"pk": same_customer_other_dossier.pk, "message": annex.pk}),
-        _download(dossier, foreign_attachment),
-        _deactivate(dossier, foreign_attachment),
-        reverse("communication:message-reply", kwargs={"pk": dossier.pk, "message": foreign.pk}),
+    # (url, what a POST gets: 405 from the GET-only download before any lookup, else 404)
+    for url, post_status in [
+        (_download(same_customer_other_dossier, attachment), 405),
+        (_deactivate(same_customer_other_dossier, attachment), 404),
+        (
+            reverse("communication:message-reply", kwargs={"pk": same_customer_other_dossier.pk, "message": annex.pk}),
+            404,
+        ),
+        (_download(dossier, foreign_attachment), 405),
+        (_deactivate(dossier, foreign_attachment), 404),
+        (reverse("communication:message-reply", kwargs={"pk": dossier.pk, "message": foreign.pk}), 404),
     ]:
         assert owner_client.get(url).status_code == 404, url
-        assert owner_client.post(url).status_code in (404, 405), url  # 405: a GET-only URL
+        assert owner_client.post(url).status_code == post_status, url
     # Through a form: a foreign attachment id in the E-mail's files is not a choice.
     response = _post(
         owner_client,

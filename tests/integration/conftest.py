@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -92,6 +93,22 @@ class Worker:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+
+    def finished(self, task: str) -> int:
+        """How many runs of ``task`` (a task name) the worker has finished, as its log says."""
+        return len(re.findall(rf"Task {re.escape(task)}\[[0-9a-f-]+\] (?!received)", self.log()))
+
+    def is_idle(self) -> bool:
+        """Every task the worker received has finished and none waits in its queue.
+
+        A retry sent with a countdown is received at once and held until due, so an idle
+        worker has no task left to run: nothing more can happen until something new is queued.
+        """
+        log = self.log()
+        received = set(re.findall(r"Task \S+\[([0-9a-f-]+)\] received", log))
+        finished = set(re.findall(r"Task \S+\[([0-9a-f-]+)\] (?!received)", log))  # succeeded, raised…
+        broker = redis.Redis.from_url(self.env["CELERY_BROKER_URL"])
+        return received <= finished and broker.llen(self.env["CELERY_TASK_DEFAULT_QUEUE"]) == 0
 
     def kill(self) -> None:
         """kill -9 the whole worker (and its embedded beat): no shutdown, no ack."""
@@ -205,6 +222,8 @@ class StallingSink(SmtpSink):
 
     stall_next: int = 0
     data_started: threading.Event = field(default_factory=threading.Event)
+    # Set when a stalled transaction was given up (its client went away), the message dropped.
+    data_dropped: threading.Event = field(default_factory=threading.Event)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
@@ -213,6 +232,10 @@ class StallingSink(SmtpSink):
                 self.stall_next -= 1
         if stall:
             self.data_started.set()
-            await asyncio.sleep(120)
+            try:
+                await asyncio.sleep(120)
+            except asyncio.CancelledError:
+                self.data_dropped.set()
+                raise
             return "451 4.3.0 Stalled"
         return await super().handle_DATA(server, session, envelope)

@@ -27,6 +27,7 @@ from .conftest import RedisServer, StallingSink, Worker, wait_until
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 DELIVERY_TIMEOUT = 45.0
+SWEEP = "mailer.sweep_outbox"
 
 
 def _status(mail: OutboundMail) -> str:
@@ -48,7 +49,7 @@ def _queue(user: User, **kwargs: object) -> OutboundMail:
 def test_worker_sends_a_queued_mail_once_even_if_its_task_is_duplicated(
     celery_worker_factory: Callable[..., Worker], smtp_sink: SmtpSink, owner: User, colleague: User
 ) -> None:
-    celery_worker_factory(smtp_port=smtp_sink.port)
+    worker = celery_worker_factory(smtp_port=smtp_sink.port)
     path = default_storage.save("attachments/plan.pdf", ContentFile(b"%PDF-1.4 plan"))
     mail = _queue(
         colleague,
@@ -56,9 +57,9 @@ def test_worker_sends_a_queued_mail_once_even_if_its_task_is_duplicated(
         from_name="Marie Dupont (Menuiserie Dupont) via e-REPS",
         attachments=[{"path": path, "name": "plan.pdf", "content_type": "application/pdf"}],
     )
-    send_mail_task.delay(mail.pk)  # a duplicate message, as a redelivery would produce
+    duplicate = send_mail_task.delay(mail.pk)  # a duplicate message, as a redelivery would produce
     wait_until(lambda: _status(mail) == MailStatus.SENT, DELIVERY_TIMEOUT, "the worker to send the mail")
-    time.sleep(1.0)  # let the duplicate task run too
+    wait_until(lambda: f"[{duplicate.id}] succeeded" in worker.log(), DELIVERY_TIMEOUT, "the duplicate task to run too")
 
     [received] = smtp_sink.messages
     assert received["To"] == colleague.email
@@ -89,7 +90,7 @@ def test_smtp_server_down_then_back_every_mail_arrives_exactly_once(
     celery_worker_factory: Callable[..., Worker], owner: User, colleague: User
 ) -> None:
     port = free_port()  # the mail server is down: nothing listens there yet
-    celery_worker_factory(smtp_port=port, OUTBOX_RETRY_BASE_SECONDS="1", OUTBOX_RETRY_MAX_SECONDS="2")
+    worker = celery_worker_factory(smtp_port=port, OUTBOX_RETRY_BASE_SECONDS="1", OUTBOX_RETRY_MAX_SECONDS="2")
     mails = [_queue(owner), _queue(colleague)]
     wait_until(
         lambda: all(OutboundMail.objects.get(pk=m.pk).attempts >= 2 for m in mails),
@@ -102,7 +103,8 @@ def test_smtp_server_down_then_back_every_mail_arrives_exactly_once(
     sink, controller = start_sink(port)  # the server is back
     try:
         wait_until(lambda: all(_status(m) == MailStatus.SENT for m in mails), DELIVERY_TIMEOUT, "both mails sent")
-        time.sleep(3.0)  # longer than the back-off: a stray retry would show up now
+        # Retries still held with a countdown run too: a stray one would send again.
+        wait_until(worker.is_idle, DELIVERY_TIMEOUT, "the worker to run every task it holds")
     finally:
         controller.stop()
     assert sorted(str(m["To"]) for m in sink.messages) == sorted([owner.email, colleague.email])
@@ -112,7 +114,7 @@ def test_smtp_server_down_then_back_every_mail_arrives_exactly_once(
 def test_redis_down_when_a_mail_is_queued_the_sweep_sends_it_when_redis_is_back(
     celery_worker_factory: Callable[..., Worker], private_redis: RedisServer, smtp_sink: SmtpSink, owner: User, client
 ) -> None:
-    celery_worker_factory(
+    worker = celery_worker_factory(
         smtp_port=smtp_sink.port,
         broker_url=private_redis.url,
         beat=True,
@@ -130,7 +132,8 @@ def test_redis_down_when_a_mail_is_queued_the_sweep_sends_it_when_redis_is_back(
 
         private_redis.start()  # Redis is back; the worker reconnects and beat's sweep finds the mail
         wait_until(lambda: _status(mail) == MailStatus.SENT, 90, "the sweep to send the mail")
-    time.sleep(2.0)  # a few more sweeps: nothing more goes out
+        sweeps = worker.finished(SWEEP)
+        wait_until(lambda: worker.finished(SWEEP) >= sweeps + 2, 30, "two more sweeps (they send nothing more)")
     [received] = smtp_sink.messages
     assert received["Message-ID"] == mail.message_id
 
@@ -159,12 +162,13 @@ def test_worker_killed_mid_send_the_mail_arrives_exactly_once(
 
         mail.refresh_from_db()
         assert (mail.status, mail.attempts) == (MailStatus.SENDING, 1)  # claimed, outcome unknown
-        time.sleep(1.0)
+        assert sink.data_dropped.wait(DELIVERY_TIMEOUT), "the server never gave up the unanswered transaction"
         assert sink.messages == []  # the server dropped the unanswered transaction
 
         worker.start()  # after OUTBOX_STALE_SENDING_SECONDS the sweep re-queues it
         wait_until(lambda: _status(mail) == MailStatus.SENT, 60, "the interrupted mail to be sent again")
-        time.sleep(2.0)
+        sweeps = worker.finished(SWEEP)
+        wait_until(lambda: worker.finished(SWEEP) >= sweeps + 2, 30, "two more sweeps (they send nothing more)")
     finally:
         controller.stop()
     [received] = sink.messages

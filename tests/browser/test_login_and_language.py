@@ -1,3 +1,5 @@
+"""A dealer logs in, opens the overview and a dossier and switches the language, in a real browser."""
+
 from typing import Any
 
 import pytest

@@ -39,14 +39,23 @@ def test_dossier_numbers_are_unique_and_increasing(owner: User, owner_client: Cl
     assert len(set(numbers)) == 3 and numbers == sorted(numbers)
 
 
-@pytest.mark.parametrize("value", ["999999", "abc", "", "1 OR 1=1"])
-def test_unknown_product_is_a_form_error(owner_client: Client, value: str) -> None:
+@pytest.mark.parametrize(
+    ("value", "code", "message"),
+    [
+        ("999999", "invalid_choice", "Ce produit n'existe pas ou n'est plus disponible dans ce groupe."),
+        ("abc", "invalid_choice", "Ce produit n'existe pas ou n'est plus disponible dans ce groupe."),
+        ("1 OR 1=1", "invalid_choice", "Ce produit n'existe pas ou n'est plus disponible dans ce groupe."),
+        ("", "required", "Choisissez un produit."),
+    ],
+)
+def test_unknown_product_is_a_form_error(owner_client: Client, value: str, code: str, message: str) -> None:
     product = ProductFactory()
     url = reverse("dossiers:dossier-create", kwargs={"group": product.group_id})
     response = owner_client.post(url, {"product": value})
     assert response.status_code == 200
-    body = unescape(response.content.decode())
-    assert "Ce produit n'existe pas" in body or "Choisissez un produit" in body
+    [error] = response.context["form"].errors.as_data()["product"]
+    assert error.code == code
+    assert message in unescape(response.content.decode())
     assert not Dossier.objects.exists()
 
 
