@@ -10,7 +10,7 @@ Delivery state machine (:func:`deliver_mail`)::
       │   4xx, refused, │  └── 5xx, bad attachment, attempts exhausted ──▶ failed
       └── timeout ◀─────┘                                                   │
       ▲          (back-off: next_attempt_at)                                 │
-      └──────────────────────────── staff « Renvoyer » (services.resend_mail) ◀──────┘
+      └─────────────────── staff « Renvoyer » (services.resend_mail) ◀──────┘
 
 A sender *claims* a row in one short transaction (``select_for_update``, status
 check, ``queued → sending`` with a fresh ``claim_token``), talks SMTP outside any
