@@ -24,7 +24,7 @@ from django.urls import reverse
 from accounts.models import User
 
 from .models import Audience, Complaint, Message, MessageType
-from .outbox import OutboxAttachment, clean_display_name, queue_mail
+from .outbox import OutboxAttachment, queue_mail
 
 TEMPLATE_POSTED = "message_posted"
 TEMPLATE_ANSWER = "message_answer"
@@ -162,7 +162,7 @@ def send_email_message(*, message: Message) -> None:
             template=TEMPLATE_EMAIL,
             context={"message": message, "dossier": message.dossier, "author_name": author_display(message)},
             reply_to=author.email,
-            from_name=clean_display_name(author_display(message)),
+            from_name=author_display(message),  # queue_mail keeps it from passing for an address
             attachments=attachments,
             dossier_id=message.dossier_id,
             related_message_id=message.pk,

@@ -71,6 +71,10 @@ _TEMPLATE_NAME = re.compile(r"[a-z0-9_]+(?:/[a-z0-9_]+)*")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 # Bidirectional overrides and invisible marks: "Marie\u202egnp.exe" would display reversed.
 _BIDI_CHARS = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# What makes a display name look like an address: @ and its full-width and small forms,
+# angle brackets and their look-alikes.
+_AT_SIGNS = re.compile("[@\uff20\ufe6b]")
+_ANGLE_BRACKETS = re.compile("[<>\uff1c\uff1e\u2039\u203a\u2329\u232a\u27e8\u27e9\u3008\u3009\ufe64\ufe65]")
 # A claim whose row is "not yet due" by at most this much is still taken: the
 # countdown of a retry message may fire a little before the row's time.
 _DUE_TOLERANCE = timedelta(seconds=5)
@@ -118,6 +122,19 @@ def clean_display_name(name: str, *, max_length: int = 200) -> str:
     """A display name on one line, without control or bidi characters (formataddr quotes the rest)."""
     visible = _BIDI_CHARS.sub("", _CONTROL_CHARS.sub(" ", name or ""))
     return " ".join(visible.split())[:max_length]
+
+
+def clean_sender_name(name: str, *, max_length: int = 200) -> str:
+    """The name in a From header, which must never pass for an address.
+
+    Dealers choose their own names, and those go into the From of E-mail messages. A
+    name such as ``CEO Renson <ceo@renson.example>`` would show the recipient a sender
+    the portal never vouched for: words holding an ``@`` (or a look-alike) and angle
+    brackets are dropped. What is left is plain text that ``formataddr`` quotes.
+    """
+    words = clean_display_name(name, max_length=4 * max_length).split()
+    text = " ".join(word for word in words if not _AT_SIGNS.search(word))
+    return " ".join(_ANGLE_BRACKETS.sub(" ", text).split())[:max_length]
 
 
 def message_id_domain() -> str:
@@ -179,7 +196,7 @@ def queue_mail(
         subject=rendered.subject[:998],
         body_text=rendered.text,
         body_html=rendered.html,
-        from_name=clean_display_name(from_name or ""),
+        from_name=clean_sender_name(from_name or ""),
         reply_to=reply,
         attachments=files,
         message_id=make_msgid(domain=message_id_domain()),
@@ -273,7 +290,8 @@ def _claim(mail_id: int, *, ignore_backoff: bool) -> tuple[OutboundMail, uuid.UU
 def build_message(mail: OutboundMail) -> EmailMultiAlternatives:
     """The Django message for a row: same Message-ID on every attempt."""
     default_name, default_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    from_email = formataddr((clean_display_name(mail.from_name or default_name), default_address))
+    # Cleaned again at sending: rows queued before the rule, or written by hand, follow it too.
+    from_email = formataddr((clean_sender_name(mail.from_name or default_name), default_address))
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.body_text,
