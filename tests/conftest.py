@@ -18,7 +18,8 @@ from .smtp import SmtpSink, smtp_sink  # noqa: F401  (fixture re-export)
 
 # One cache namespace per test run: ids restart with every test database, and a page that
 # an earlier run cached must never answer this one. Set before any cache is first used.
-settings.CACHES["default"]["KEY_PREFIX"] = f"tests-{uuid.uuid4().hex[:16]}"
+RUN_CACHE_PREFIX = f"tests-{uuid.uuid4().hex[:16]}"
+settings.CACHES["default"]["KEY_PREFIX"] = RUN_CACHE_PREFIX
 
 
 @pytest.fixture
@@ -94,6 +95,14 @@ def superuser(db: None) -> User:
 @pytest.fixture
 def superuser_client(superuser: User) -> Client:
     return _client_for(superuser)
+
+
+@pytest.fixture(autouse=True)
+def _cache_namespace(settings) -> None:  # type: ignore[no-untyped-def]
+    """And one per test within the run: every test client comes from 127.0.0.1, so the
+    password-reset counters (and cached pages) of one test must not reach the next."""
+    default = {**settings.CACHES["default"], "KEY_PREFIX": f"{RUN_CACHE_PREFIX}-{uuid.uuid4().hex[:8]}"}
+    settings.CACHES = {**settings.CACHES, "default": default}
 
 
 @pytest.fixture(autouse=True)
