@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from accounts.backoffice import backoffice_group
 from accounts.models import Customer, User
 from dossiers.models import Dossier
 
@@ -81,6 +82,22 @@ def outsider_client(outsider: User) -> Client:
 @pytest.fixture
 def staff_client(staff: User) -> Client:
     return _client_for(staff)
+
+
+@pytest.fixture
+def backoffice_clerk(db: None) -> User:
+    """A staff member of the real « Back-office » group (accounts.backoffice)."""
+    user = StaffFactory.create(email="clerk@renson.example", first_name="Luc", last_name="Peeters")
+    user.groups.add(backoffice_group())
+    return user
+
+
+@pytest.fixture
+def backoffice_viewer(db: None) -> User:
+    """A staff member who may only look: the view permissions of the « Back-office » group."""
+    user = StaffFactory.create(email="viewer@renson.example", first_name="Ann", last_name="Claes")
+    user.user_permissions.set(backoffice_group().permissions.filter(codename__startswith="view_"))
+    return user
 
 
 @pytest.fixture
