@@ -161,7 +161,7 @@ class UserAdmin(DjangoUserAdmin):
     def password_state(self, user: User) -> str:
         if user.has_usable_password():
             return str(_("Choisi par l'utilisateur"))
-        return str(_("Pas encore choisi (invitation ou lien « mot de passe oublié »)"))
+        return str(_("Pas encore choisi (invitation ou lien « mot de passe oublié »)"))
 
     @admin.action(description=_("Envoyer une invitation (lien pour choisir un mot de passe)"), permissions=["change"])
     def send_invitation(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
@@ -183,7 +183,7 @@ class AccessAttemptAdmin(axes_admin.AccessAttemptAdmin):
     admin request it failed with an error page.
     """
 
-    @admin.action(description=getattr(axes_admin.AccessAttemptAdmin.cleanup_expired_attempts, "short_description"))
+    @admin.action(description=axes_admin.AccessAttemptAdmin.cleanup_expired_attempts.short_description)
     def cleanup_expired_attempts(self, request: HttpRequest, queryset: QuerySet[AccessAttempt]) -> None:
         AxesProxyHandler.update_request(request)
         super().cleanup_expired_attempts(request, queryset)
