@@ -13,6 +13,8 @@ count with one limit, and a successful login deletes the counts of every paramet
 wipe the IP count. So the IP limit is a handler of its own, counted from axes' records,
 and a success resets the pair alone.
 
+Both count the visitor's IP address as ``client_ip`` finds it (see TRUSTED_PROXY_COUNT).
+
 Password reset: at most PASSWORD_RESET_LIMIT_PER_ADDRESS requests for one address and
 PASSWORD_RESET_LIMIT_PER_IP from one IP address per PASSWORD_RESET_LIMIT_WINDOW seconds,
 counted in the shared cache whether or not an account has that address.
@@ -21,12 +23,13 @@ counted in the shared cache whether or not an account has that address.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import logging
 from typing import Any
 
 from axes.attempts import get_cool_off_threshold
 from axes.handlers.database import AxesDatabaseHandler
-from axes.helpers import get_client_ip_address, get_client_username
+from axes.helpers import get_client_username
 from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
@@ -35,6 +38,25 @@ from django.db.models import Sum
 from django.http import HttpRequest
 
 logger = logging.getLogger(__name__)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The visitor's IP address, counted by both limits (AXES_CLIENT_IP_CALLABLE).
+
+    REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies that each append the address they
+    saw to X-Forwarded-For, the entry the outermost one added. Entries further left come
+    from the visitor and are not trusted: changing them must not reset a count.
+    """
+    count: int = settings.TRUSTED_PROXY_COUNT
+    if count:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [part for part in forwarded if part]
+        if len(forwarded) >= count:
+            try:
+                return str(ipaddress.ip_address(forwarded[-count]))
+            except ValueError:  # not an address: a proxy too many counted, or none in front
+                logger.warning("X-Forwarded-For does not hold an address %d from the right", count)
+    return str(request.META.get("REMOTE_ADDR") or "")
 
 
 def login_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
@@ -85,7 +107,7 @@ def password_reset_allowed(request: HttpRequest, email: str) -> bool:
     address = hashlib.sha256(email.strip().lower().encode()).hexdigest()
     counters = [
         (f"password-reset:address:{address}", settings.PASSWORD_RESET_LIMIT_PER_ADDRESS),
-        (f"password-reset:ip:{get_client_ip_address(request) or 'unknown'}", settings.PASSWORD_RESET_LIMIT_PER_IP),
+        (f"password-reset:ip:{client_ip(request) or 'unknown'}", settings.PASSWORD_RESET_LIMIT_PER_IP),
     ]
     allowed = True
     for key, limit in counters:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import unescape
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
 from django.urls import reverse
 
@@ -131,3 +132,22 @@ def test_logging_into_an_own_account_does_not_reset_the_ip_address_count(
         assert _login(sprayer, f"second{n}@victim.example", "wrong-password").status_code == 200
     assert _login(sprayer, "second2@victim.example", "wrong-password").status_code == 429  # 3 + 3 failures
     assert _login(sprayer, owner.email, PASSWORD).status_code == 429
+
+
+def test_behind_a_proxy_the_visitors_address_is_counted_not_the_proxys(db: None, fast_hasher: None, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.TRUSTED_PROXY_COUNT = 1
+    settings.PASSWORD_RESET_LIMIT_PER_IP = 1
+    proxy = "10.0.0.2"
+
+    def from_visitor(visitor: str, spoofed: str = "") -> int:
+        forwarded = f"{spoofed}, {visitor}" if spoofed else visitor
+        client = Client(REMOTE_ADDR=proxy, headers={"x-forwarded-for": forwarded})
+        return int(_reset(client, f"someone-{visitor}-{spoofed}@dealer.example").status_code)
+
+    assert from_visitor("198.51.100.20") == 302
+    assert from_visitor("198.51.100.21") == 302  # another visitor, same proxy: not held back
+    assert from_visitor("198.51.100.20", spoofed="192.0.2.99") == 429  # what the visitor adds is not trusted
+    # The login limit counts the same address.
+    client = Client(REMOTE_ADDR=proxy, headers={"x-forwarded-for": "192.0.2.99, 198.51.100.22"})
+    _login(client, "someone@dealer.example", "wrong-password")
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == ["198.51.100.22"]
