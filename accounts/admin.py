@@ -161,7 +161,7 @@ class UserAdmin(DjangoUserAdmin):
     def password_state(self, user: User) -> str:
         if user.has_usable_password():
             return str(_("Choisi par l'utilisateur"))
-        return str(_("Pas encore choisi (invitation ou lien « mot de passe oublié »)"))
+        return str(_("Pas encore choisi (invitation en attente)"))
 
     @admin.action(description=_("Envoyer une invitation (lien pour choisir un mot de passe)"), permissions=["change"])
     def send_invitation(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
