@@ -590,3 +590,14 @@ def test_user_field_is_changed_only_by_whom_the_table_says(name: str, world: Wor
         if changed != may:
             wrong.append(f"{persona}: {name} {'changed' if changed else 'unchanged'}, expected change: {may}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_add_form_fields_per_persona(world: World) -> None:
+    add = reverse("admin:accounts_user_add")
+    for persona, fields in ADD_FIELDS.items():
+        page = _client(world.persona(persona)).get(add)
+        assert set(_form(page).fields) == fields, persona
+        html = page.content.decode()
+        assert 'name="password' not in html and 'name="usable_password"' not in html, persona
+    assert _client(world.viewer).get(add).status_code == 403
+    assert _outcome(_client(world.dealer).get(add)) == LOGIN
