@@ -4,9 +4,19 @@ Staff work in the admin, which shows nothing to a user without permissions. New 
 users (``create_user --staff``, ``seed_demo``) join this group, so a contact person can
 answer remarks, process complaints and move dossiers through the workflow from day one.
 Deleting is not part of it: dossiers, messages and history are kept.
+
+Rights are not part of it either. The group has ``change_user`` so that staff keep
+dealers' names, language and access up to date; the user admin narrows that with
+:func:`may_change_account` and shows the fields that grant rights (superuser, staff,
+groups, permissions) to superusers only. It has no ``add_user``: whoever creates an
+account chooses the address its invitation goes to, and a staff member who typed their
+own would read that customer's Interne messages. Superusers and ``create_user`` add users. The README's « Back-office »
+table lists what the group may and may not do.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
@@ -16,7 +26,7 @@ GROUP_NAME = "Back-office"
 # (app label, model, actions)
 PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("accounts", "customer", ("view", "change", "add")),
-    ("accounts", "user", ("view", "change", "add")),
+    ("accounts", "user", ("view", "change")),
     ("dossiers", "dossier", ("view", "change")),
     ("dossiers", "historyevent", ("view",)),
     ("communication", "message", ("view", "change", "add")),
@@ -26,6 +36,18 @@ PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("catalogue", "productgroup", ("view",)),
     ("catalogue", "product", ("view",)),
 ]
+
+
+def may_change_account(*, actor: Any, account: Any) -> bool:
+    """Whether ``actor`` may change ``account`` in the admin.
+
+    A staff account opens every customer's data in the admin, and a superuser's opens
+    everything: only a superuser changes those (their own included), so no staff member
+    can raise themselves or a colleague. Other staff change dealer accounts only.
+    """
+    if actor.is_superuser:
+        return True
+    return not (account.is_staff or account.is_superuser)
 
 
 def backoffice_group() -> Group:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from . import forms
 from .redirects import safe_next_url
+from .throttling import password_reset_allowed
 
 
 class LoginView(auth_views.LoginView):
@@ -37,6 +38,21 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = forms.PasswordResetForm
     template_name = "accounts/password_reset_form.html"
     success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Counted by the address typed, whether or not an account has it: the refusal
+        # says nothing about which addresses exist.
+        if not password_reset_allowed(self.request, form.cleaned_data["email"]):
+            form.add_error(
+                None,
+                _(
+                    "Trop de demandes de lien pour cette adresse ou depuis votre connexion. "
+                    "Réessayez dans %(minutes)d minutes."
+                )
+                % {"minutes": -(-settings.PASSWORD_RESET_LIMIT_WINDOW // 60)},
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):

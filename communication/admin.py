@@ -228,13 +228,23 @@ class MessageAdmin(NotFoundMixin):
         ]
         return custom + super().get_urls()
 
+    def has_answer_permission(self, request: HttpRequest) -> bool:
+        """An answer is a new message in the thread: the add permission of messages."""
+        return self.has_add_permission(request)
+
     def answer_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
-        """Staff answer a dealer's Remarque (or any message): the author gets « réponse à votre remarque »."""
+        """Staff answer a dealer's Remarque (or any message): the author gets « réponse à votre remarque ».
+
+        Who may not even see messages gets a 404; who may see but not write, a 403 — after
+        the 404 of a message they cannot see, so the refusal never confirms an Interne one.
+        """
         if not self.has_view_permission(request):
             raise Http404
         parent = get_object_or_404(
             self.get_queryset(request).select_related("dossier", "dossier__customer", "author"), pk=object_id
         )
+        if not self.has_answer_permission(request):
+            raise PermissionDenied
         form = AnswerForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -258,12 +268,17 @@ class MessageAdmin(NotFoundMixin):
         }
         return TemplateResponse(request, "admin/communication/message/answer.html", context)
 
+    def get_list_display(self, request: HttpRequest) -> Any:
+        shown = super().get_list_display(request)
+        return shown if self.has_answer_permission(request) else [f for f in shown if f != "answer_link"]
+
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None) -> Any:
         self._visible_or_404(request, object_id)  # before reversing a URL with the raw id
-        extra_context = {
-            **(extra_context or {}),
-            "answer_url": reverse("admin:communication_message_answer", args=[object_id]),
-        }
+        if self.has_answer_permission(request):
+            extra_context = {
+                **(extra_context or {}),
+                "answer_url": reverse("admin:communication_message_answer", args=[object_id]),
+            }
         return super().change_view(request, object_id, form_url, extra_context)
 
 
@@ -416,7 +431,7 @@ class ComplaintAdmin(NotFoundMixin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Marquer « En cours de traitement »"))
+    @admin.action(description=_("Marquer « En cours de traitement »"), permissions=["change"])
     def mark_in_progress(self, request: HttpRequest, queryset: QuerySet[Complaint]) -> None:
         self._done(request, self._move(request, queryset, ComplaintState.IN_PROGRESS, None))
 
@@ -443,10 +458,10 @@ class ComplaintAdmin(NotFoundMixin):
         }
         return TemplateResponse(request, "admin/communication/complaint/answer_action.html", context)
 
-    @admin.action(description=_("Marquer « Résolue » (avec une réponse)"))
+    @admin.action(description=_("Marquer « Résolue » (avec une réponse)"), permissions=["change"])
     def mark_resolved(self, request: HttpRequest, queryset: QuerySet[Complaint]) -> HttpResponse | None:
         return self._close_with_answer(request, queryset, ComplaintState.RESOLVED)
 
-    @admin.action(description=_("Marquer « Rejetée » (avec une réponse)"))
+    @admin.action(description=_("Marquer « Rejetée » (avec une réponse)"), permissions=["change"])
     def mark_rejected(self, request: HttpRequest, queryset: QuerySet[Complaint]) -> HttpResponse | None:
         return self._close_with_answer(request, queryset, ComplaintState.REJECTED)

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from accounts.models import User
-from mailer.services import OutboxAttachment, clean_display_name, queue_mail
+from mailer.services import OutboxAttachment, queue_mail
 
 from .authors import author_name
 from .models import Audience, Complaint, Message, MessageType
@@ -154,7 +154,7 @@ def send_email_message(*, message: Message) -> None:
             template=TEMPLATE_EMAIL,
             context={"message": message, "dossier": message.dossier, "author_name": sender},
             reply_to=author.email,
-            from_name=clean_display_name(sender),
+            from_name=sender,  # queue_mail keeps it from passing for an address
             attachments=attachments,
             dossier_id=message.dossier_id,
             related_message_id=message.pk,

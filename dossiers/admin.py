@@ -1,5 +1,11 @@
-"""Staff side of dossiers. Status changes only through actions that call the workflow services,
-so the rules and the Historique hold for staff exactly as for dealers."""
+"""Staff side of dossiers: read-only pages, and status changes through actions that call the
+workflow services, so the rules and the Historique hold for staff exactly as for dealers.
+
+Nothing on a dossier is edited in a form. Its reference and its product are the dealer's,
+chosen in the portal (where the product follows the group and the configurator); its
+contact person comes from the customer's account manager. A raw edit would skip those
+rules and write no Historique, so the change page shows the dossier and its history only.
+"""
 
 from __future__ import annotations
 
@@ -54,22 +60,22 @@ def _apply(request: HttpRequest, queryset: QuerySet[Dossier], service: Callable[
         messages.success(request, gettext("%(count)d dossier(s) modifié(s).") % {"count": done})
 
 
-@admin.action(description=_("Passer au statut « En production »"), permissions=["change"])
+@admin.action(description=_("Passer au statut « En production »"), permissions=["workflow"])
 def advance_to_in_production(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Dossier]) -> None:
     _apply(request, queryset, services.advance_status, to=Status.IN_PRODUCTION)
 
 
-@admin.action(description=_("Passer au statut « Livré »"), permissions=["change"])
+@admin.action(description=_("Passer au statut « Livré »"), permissions=["workflow"])
 def advance_to_delivered(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Dossier]) -> None:
     _apply(request, queryset, services.advance_status, to=Status.DELIVERED)
 
 
-@admin.action(description=_("Passer au statut « Terminé »"), permissions=["change"])
+@admin.action(description=_("Passer au statut « Terminé »"), permissions=["workflow"])
 def advance_to_completed(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Dossier]) -> None:
     _apply(request, queryset, services.advance_status, to=Status.COMPLETED)
 
 
-@admin.action(description=_("Annuler le dossier"), permissions=["change"])
+@admin.action(description=_("Annuler le dossier"), permissions=["workflow"])
 def cancel(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Dossier]) -> None:
     _apply(request, queryset, services.cancel_dossier)
 
@@ -80,19 +86,6 @@ class DossierAdmin(admin.ModelAdmin):
     list_filter = ["status", "product_group", "customer", "contact_person"]
     search_fields = ["number", "order_number", "reference", "customer__number", "customer__name"]
     list_select_related = ["customer", "product", "contact_person"]
-    # The status is changed by the actions only: a raw edit would skip the workflow and the history.
-    # The owner of a dossier never changes: its history and messages belong to that customer.
-    readonly_fields = [
-        "number",
-        "customer",
-        "status",
-        "order_number",
-        "warranty_numbers",
-        "created_at",
-        "updated_at",
-        "last_activity_at",
-        "created_by",
-    ]
     fields = [
         "number",
         "customer",
@@ -109,7 +102,7 @@ class DossierAdmin(admin.ModelAdmin):
         "last_activity_at",
     ]
     # last_message_at is left out on purpose: it also moves for Interne messages.
-    autocomplete_fields = ["contact_person"]
+    readonly_fields = fields  # type: ignore[assignment]
     date_hierarchy = "created_at"
     actions = [advance_to_in_production, advance_to_delivered, advance_to_completed, cancel]
     inlines = [HistoryEventInline]
@@ -118,6 +111,14 @@ class DossierAdmin(admin.ModelAdmin):
     @admin.display(description=_("numéro de client"), ordering="customer__number")
     def customer_number(self, dossier: Dossier) -> str:
         return dossier.customer.number
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # see the module's docstring: status actions only
+
+    def has_workflow_permission(self, request: HttpRequest) -> bool:
+        """The status actions: what the « change dossier » permission grants."""
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Dossiers are born in the portal (create_dossier numbers them and starts the history).

@@ -128,16 +128,36 @@ LOGIN_REDIRECT_URL = "dossiers:dossier-list"
 LOGOUT_REDIRECT_URL = "accounts:login"
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3 * 24 * 3600)
 
-# Login throttling (django-axes): after AXES_FAILURE_LIMIT failures for one e-mail address
-# from one IP address, that pair is locked for AXES_COOLOFF_MINUTES. Locking the pair rather
-# than the address alone keeps a stranger from locking a dealer out of their own account.
+# Login throttling (django-axes, accounts/throttling.py): after AXES_FAILURE_LIMIT failures
+# for one e-mail address from one IP address, that pair is locked for AXES_COOLOFF_MINUTES.
+# Locking the pair rather than the address alone keeps a stranger from locking a dealer
+# out of their own account. After AXES_IP_FAILURE_LIMIT failures from one IP address, for
+# any addresses (one password sprayed over many accounts), the IP address is locked too.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_IP_FAILURE_LIMIT = env.int("AXES_IP_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "accounts.throttling.LoginThrottle"
+# Behind proxies, REMOTE_ADDR is the nearest proxy's for every visitor, and one visitor's
+# failures would lock everyone out. TRUSTED_PROXY_COUNT proxies that each append to
+# X-Forwarded-For: the visitor's address is the one the outermost of them saw.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be ≥ 0.")
+AXES_CLIENT_IP_CALLABLE = "accounts.throttling.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "accounts.throttling.login_username"
 AXES_VERBOSE = False
+# « Mot de passe oublié ? » requests per address and per IP address within the window
+# (seconds), counted in the shared cache (accounts/throttling.py).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env.int("PASSWORD_RESET_LIMIT_PER_ADDRESS", default=3)
+PASSWORD_RESET_LIMIT_PER_IP = env.int("PASSWORD_RESET_LIMIT_PER_IP", default=10)
+PASSWORD_RESET_LIMIT_WINDOW = env.int("PASSWORD_RESET_LIMIT_WINDOW", default=3600)
+if min(AXES_FAILURE_LIMIT, AXES_IP_FAILURE_LIMIT, PASSWORD_RESET_LIMIT_PER_ADDRESS, PASSWORD_RESET_LIMIT_PER_IP) < 1:
+    raise ImproperlyConfigured("Login and password reset limits must be ≥ 1.")
+if PASSWORD_RESET_LIMIT_WINDOW < 1:
+    raise ImproperlyConfigured("PASSWORD_RESET_LIMIT_WINDOW must be ≥ 1 second.")
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("de", "Deutsch"), ("en", "English")]

@@ -16,6 +16,10 @@ from django.core.validators import validate_email
 CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
 # Bidirectional overrides and invisible marks: "Marie\u202egnp.exe" would display reversed.
 BIDI_CHARS = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+# What makes a display name look like an address: @ and its full-width and small forms,
+# angle brackets and their look-alikes.
+_AT_SIGNS = re.compile("[@\uff20\ufe6b]")
+_ANGLE_BRACKETS = re.compile("[<>\uff1c\uff1e\u2039\u203a\u2329\u232a\u27e8\u27e9\u3008\u3009\ufe64\ufe65]")
 
 
 def clean_address(address: str) -> str:
@@ -34,6 +38,19 @@ def clean_display_name(name: str, *, max_length: int = 200) -> str:
     """A display name on one line, without control or bidi characters (formataddr quotes the rest)."""
     visible = BIDI_CHARS.sub("", CONTROL_CHARS.sub(" ", name or ""))
     return " ".join(visible.split())[:max_length]
+
+
+def clean_sender_name(name: str, *, max_length: int = 200) -> str:
+    """The name in a From header, which must never pass for an address.
+
+    Dealers choose their own names, and those go into the From of E-mail messages. A
+    name such as ``CEO Renson <ceo@renson.example>`` would show the recipient a sender
+    the portal never vouched for: words holding an ``@`` (or a look-alike) and angle
+    brackets are dropped. What is left is plain text that ``formataddr`` quotes.
+    """
+    words = clean_display_name(name, max_length=4 * max_length).split()
+    text = " ".join(word for word in words if not _AT_SIGNS.search(word))
+    return " ".join(_ANGLE_BRACKETS.sub(" ", text).split())[:max_length]
 
 
 def message_id_domain() -> str:

@@ -56,7 +56,7 @@ from django.core.mail import BadHeaderError, EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 
-from .addresses import clean_display_name
+from .addresses import clean_sender_name
 from .models import MailStatus, OutboundMail
 
 logger = logging.getLogger(__name__)
@@ -124,7 +124,8 @@ def _claim(mail_id: int, *, ignore_backoff: bool) -> tuple[OutboundMail, uuid.UU
 def build_message(mail: OutboundMail) -> EmailMultiAlternatives:
     """The Django message for a row: same Message-ID on every attempt."""
     default_name, default_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
-    from_email = formataddr((clean_display_name(mail.from_name or default_name), default_address))
+    # Cleaned again at sending: rows queued before the rule, or written by hand, follow it too.
+    from_email = formataddr((clean_sender_name(mail.from_name or default_name), default_address))
     message = EmailMultiAlternatives(
         subject=mail.subject,
         body=mail.body_text,

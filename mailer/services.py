@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .addresses import CONTROL_CHARS, clean_address, clean_display_name, message_id_domain
+from .addresses import CONTROL_CHARS, clean_address, clean_display_name, clean_sender_name, message_id_domain
 from .models import MailStatus, OutboundMail
 from .rendering import render_mail
 from .tasks import enqueue_mail
@@ -88,7 +88,7 @@ def queue_mail(
         subject=rendered.subject[:998],
         body_text=rendered.text,
         body_html=rendered.html,
-        from_name=clean_display_name(from_name or ""),
+        from_name=clean_sender_name(from_name or ""),
         reply_to=reply,
         attachments=files,
         message_id=make_msgid(domain=message_id_domain()),

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from accounts.backoffice import backoffice_group
 from accounts.models import Customer, User
 from dossiers.models import Dossier
 
@@ -18,7 +19,8 @@ from .smtp import SmtpSink, smtp_sink  # noqa: F401  (fixture re-export)
 
 # One cache namespace per test run: ids restart with every test database, and a page that
 # an earlier run cached must never answer this one. Set before any cache is first used.
-settings.CACHES["default"]["KEY_PREFIX"] = f"tests-{uuid.uuid4().hex[:16]}"
+RUN_CACHE_PREFIX = f"tests-{uuid.uuid4().hex[:16]}"
+settings.CACHES["default"]["KEY_PREFIX"] = RUN_CACHE_PREFIX
 
 
 @pytest.fixture
@@ -83,6 +85,22 @@ def staff_client(staff: User) -> Client:
 
 
 @pytest.fixture
+def backoffice_clerk(db: None) -> User:
+    """A staff member of the real « Back-office » group (accounts.backoffice)."""
+    user = StaffFactory.create(email="clerk@renson.example", first_name="Luc", last_name="Peeters")
+    user.groups.add(backoffice_group())
+    return user
+
+
+@pytest.fixture
+def backoffice_viewer(db: None) -> User:
+    """A staff member who may only look: the view permissions of the « Back-office » group."""
+    user = StaffFactory.create(email="viewer@renson.example", first_name="Ann", last_name="Claes")
+    user.user_permissions.set(backoffice_group().permissions.filter(codename__startswith="view_"))
+    return user
+
+
+@pytest.fixture
 def superuser(db: None) -> User:
     # The shared test password hash: a real PBKDF2 run per admin test would cost ~0.5 s each.
     user = User.objects.create_superuser(email="root@renson.example", password=None)
@@ -94,6 +112,14 @@ def superuser(db: None) -> User:
 @pytest.fixture
 def superuser_client(superuser: User) -> Client:
     return _client_for(superuser)
+
+
+@pytest.fixture(autouse=True)
+def _cache_namespace(settings) -> None:  # type: ignore[no-untyped-def]
+    """And one per test within the run: every test client comes from 127.0.0.1, so the
+    password-reset counters (and cached pages) of one test must not reach the next."""
+    default = {**settings.CACHES["default"], "KEY_PREFIX": f"{RUN_CACHE_PREFIX}-{uuid.uuid4().hex[:8]}"}
+    settings.CACHES = {**settings.CACHES, "default": default}
 
 
 @pytest.fixture(autouse=True)

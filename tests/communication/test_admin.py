@@ -303,3 +303,46 @@ def test_admin_lists_query_count_does_not_grow(superuser_client: Client, post: C
     for i in range(30):
         post(type=MessageType.COMPLAINT, body=f"x{i}", files=[upload(f"f{i}.pdf")])
     assert queries() == before
+
+
+def test_view_only_staff_cannot_move_complaints_answer_or_post(
+    backoffice_viewer: User, post: Callable[..., Message], public: Message, dossier: Dossier
+) -> None:
+    """Looking is all the view permissions allow: each write below once went through."""
+    complaint = post(type=MessageType.COMPLAINT, body="Lamelle cassée").complaint
+    OutboundMail.objects.all().delete()
+    client = Client()
+    client.force_login(backoffice_viewer)
+    changelist = _url("complaint_changelist")
+
+    page = client.get(changelist)
+    assert page.status_code == 200
+    assert page.context["action_form"] is None  # no action offered
+    client.post(changelist, {"action": "mark_in_progress", "_selected_action": [complaint.pk]})
+    client.post(
+        changelist,
+        {"action": "mark_resolved", "_selected_action": [complaint.pk], "apply": "1", "answer": "Réglé."},
+    )
+    refused = client.post(_url("complaint_change", complaint.pk), {"state": "rejected", "answer": "Non."})
+    assert refused.status_code == 403
+    complaint.refresh_from_db()
+    assert (complaint.state, complaint.handler, complaint.answer) == (ComplaintState.NEW, None, "")
+
+    assert client.get(_url("message_answer", public.pk)).status_code == 403
+    assert client.post(_url("message_answer", public.pk), {"body": "Réponse"}).status_code == 403
+    assert (
+        client.post(_url("message_add"), {"dossier_number": dossier.number, "type": "remark", "body": "x"}).status_code
+        == 403
+    )
+    assert not Message.objects.filter(author=backoffice_viewer).exists()
+    assert _url("message_answer", public.pk) not in client.get(_url("message_change", public.pk)).content.decode()
+    assert _url("message_answer", public.pk) not in client.get(_url("message_changelist")).content.decode()
+    assert not OutboundMail.objects.exists()
+
+
+def test_answer_to_an_interne_message_is_404_even_for_view_only_staff(
+    backoffice_viewer: User, internal: Message
+) -> None:
+    client = Client()
+    client.force_login(backoffice_viewer)
+    assert client.get(_url("message_answer", internal.pk)).status_code == 404  # not 403: nothing to confirm

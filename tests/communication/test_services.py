@@ -311,6 +311,34 @@ def test_email_type_mails_only_its_recipients_with_reply_to_the_user(
     assert [env[1] for env in smtp_sink.envelopes] == [["archi@example.com"], ["client@example.org"]]
 
 
+@pytest.mark.parametrize(
+    ("first_name", "shown"),
+    [
+        ("CEO Renson <ceo@renson.example>", "CEO Renson (Menuiserie Dupont)"),
+        ("ceo@renson.example", "(Menuiserie Dupont)"),
+        ("CEO \uff1cceo\uff20renson.example\uff1e Renson", "CEO Renson (Menuiserie Dupont)"),
+        ("Marie <b>", "Marie b (Menuiserie Dupont)"),
+    ],
+)
+def test_email_sender_name_cannot_pass_for_an_address(
+    post: Callable[..., Message],
+    owner: User,
+    smtp_sink: SmtpSink,
+    first_name: str,
+    shown: str,
+    django_capture_on_commit_callbacks,
+) -> None:
+    owner.first_name, owner.last_name = first_name, ""
+    owner.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        post(type=MessageType.EMAIL, title="Offre", body="Voici.", recipients=["archi@example.com"])
+    [received] = smtp_sink.to("archi@example.com")
+    [sender] = received["From"].addresses
+    assert (sender.addr_spec, sender.display_name) == ("noreply@ereps.localhost", shown)
+    assert '"' + shown + '"' in received.as_string()  # quoted: the parentheses are plain text
+    assert received["Reply-To"] == owner.email
+
+
 def test_complaint_state_change_mails_the_dealer(
     post: Callable[..., Message],
     staff: User,

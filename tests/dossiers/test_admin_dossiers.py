@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from dossiers.models import Dossier, EventKind, HistoryEvent, Status
-from tests.factories import DossierFactory
+from tests.factories import DossierFactory, ProductFactory, ProductGroupFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -54,25 +54,44 @@ def test_staff_may_cancel_an_ordered_dossier(superuser_client: Client, owner: Us
     assert dossier.status == Status.CANCELLED
 
 
-def test_status_cannot_be_edited_on_the_change_form(superuser_client: Client, dossier: Dossier) -> None:
+@pytest.mark.parametrize("who", ["superuser", "backoffice"])
+def test_dossier_fields_cannot_be_edited_in_the_admin(
+    request: pytest.FixtureRequest, who: str, dossier: Dossier, staff: User
+) -> None:
+    """A product of another group once saved here, with no Historique: every field is read-only now."""
+    if who == "backoffice":
+        from accounts.backoffice import backoffice_group
+
+        staff.groups.add(backoffice_group())
+        user = staff
+    else:
+        user = request.getfixturevalue("superuser")
+    client = Client()
+    client.force_login(user)
+    foreign = ProductFactory(group=ProductGroupFactory())
+    before = Dossier.objects.filter(pk=dossier.pk).values().get()
     url = reverse("admin:dossiers_dossier_change", args=[dossier.pk])
-    response = superuser_client.post(
+
+    page = client.get(url)
+    assert page.status_code == 200
+    assert not page.context["adminform"].form.fields  # shown, none of them an input
+    assert 'name="_save"' not in page.content.decode()
+    response = client.post(
         url,
         {
             "reference": "Nouveau nom",
             "product_group": dossier.product_group_id,
-            "product": dossier.product_id,
-            "contact_person": dossier.contact_person_id or "",
+            "product": foreign.pk,
+            "contact_person": user.pk,
             "status": "completed",
             "customer": dossier.customer_id,
             "events-TOTAL_FORMS": "0",
             "events-INITIAL_FORMS": "0",
         },
     )
-    assert response.status_code == 302, response.content.decode()[:2000]
-    dossier.refresh_from_db()
-    assert dossier.reference == "Nouveau nom"
-    assert dossier.status == Status.ACTIVE
+    assert response.status_code == 403
+    assert Dossier.objects.filter(pk=dossier.pk).values().get() == before
+    assert not HistoryEvent.objects.filter(dossier=dossier).exists()
 
 
 def test_changelist_shows_customer_number_and_filters(superuser_client: Client, dossier: Dossier) -> None:

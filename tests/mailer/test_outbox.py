@@ -137,7 +137,7 @@ def test_display_name_cannot_inject_headers_and_is_encoded(
     assert "Bcc" not in received
     [sender] = received["From"].addresses
     assert sender.addr_spec == "noreply@ereps.localhost"
-    assert sender.display_name == 'Zoë "Boss", <ceo@evil.example> Bcc: victim@evil.example'
+    assert sender.display_name == 'Zoë "Boss", Bcc:'  # the address-like words are gone
     assert smtp_sink.envelopes[0][1] == ["marie@dupont.example"]
     raw_from = str(received.get("From"))
     assert "\n" not in raw_from
