@@ -198,6 +198,8 @@ class _Builder:
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.errors: list[Problem] = []
+        # Conditions of shared list options, compiled with each product that uses the list.
+        self.list_whens: dict[str, list[tuple[Any, int, str]]] = {}
 
     def error(self, line: int, path: str, message: str) -> None:
         problem = Problem(self.filename, line, path, message)
@@ -372,6 +374,7 @@ class _Builder:
             path = f"lists.{name}"
             options = self.options(items, line_of(data, name, line), path, {})
             result[name] = tuple(option for option, _ in options)
+            self.list_whens[name] = [when for _, when in options]
         return result
 
     def shared(self, data: Any, line: int) -> _Shared:
@@ -654,7 +657,7 @@ class _Builder:
         elif kind is Kind.MULTICHOICE:
             default = ()
 
-        value_names = {"min": Type.NUMBER, "max": Type.NUMBER, "unit": Type.STRING, "value": Type.STRING}
+        value_names = {"min": Type.STRING, "max": Type.STRING, "unit": Type.STRING, "value": Type.STRING}
         limit = at.get("limit", lambda value, line, path: self.custom_message(value, line, path, value_names))
         invalid = at.get("invalid", lambda value, line, path: self.custom_message(value, line, path, value_names))
         if limit is not None and not kind.is_number:
@@ -690,14 +693,18 @@ class _Builder:
                 at.error("options", f"unknown list '{raw}'")
                 return (), []
             options = lists[raw]
+            excluded: tuple[str, ...] = ()
             if exclude_value is not None:
                 excluded = self.string_list(exclude_value, exclude_line, at.sub("exclude")) or ()
                 known = {option.key for option in options}
                 for key in excluded:
                     if key not in known:
                         self.error(exclude_line, at.sub("exclude"), f"'{key}' is not in the list '{raw}'")
-                options = tuple(option for option in options if option.key not in excluded)
-            return options, []
+            whens = self.list_whens.get(raw, [(None, 0, "")] * len(options))
+            kept = [(option, when) for option, when in zip(options, whens, strict=True) if option.key not in excluded]
+            options = tuple(option for option, _ in kept)
+            conditions = [when for _, when in kept]
+            return options, conditions if any(when is not None for when, _, _ in conditions) else []
         if exclude_value is not None:
             self.error(exclude_line, at.sub("exclude"), "'exclude' only applies to options taken from a list")
         built = self.options(raw, at.line_of("options"), at.sub("options"), {})
