@@ -648,14 +648,6 @@ class _Builder:
             required = bool(self.boolean(required_value, required_line, at.sub("required")))
         if kind is Kind.MULTICHOICE:
             required = False  # an empty selection is a selection
-        default_value, default_line = overrides.get("default", (at.raw("default"), at.line_of("default")))
-        default: Value | None = None
-        if default_value is not None:
-            default = self.default(default_value, default_line, at.sub("default"), kind, options, minimum, maximum)
-        elif kind is Kind.BOOLEAN:
-            at.error("kind", "a boolean parameter needs a default")
-        elif kind is Kind.MULTICHOICE:
-            default = ()
 
         value_names = {"min": Type.STRING, "max": Type.STRING, "unit": Type.STRING, "value": Type.STRING}
         limit = at.get("limit", lambda value, line, path: self.custom_message(value, line, path, value_names))
@@ -666,6 +658,15 @@ class _Builder:
             at.error("invalid", f"a {kind} parameter has no options")
         if len(self.errors) > errors_before:
             return None
+        # A wrong default is reported but keeps the parameter, so that its rules are still checked.
+        default_value, default_line = overrides.get("default", (at.raw("default"), at.line_of("default")))
+        default: Value | None = None
+        if default_value is not None:
+            default = self.default(default_value, default_line, at.sub("default"), kind, options, minimum, maximum)
+        elif kind is Kind.BOOLEAN:
+            at.error("kind", "a boolean parameter needs a default")
+        elif kind is Kind.MULTICHOICE:
+            default = ()
         parameter = Parameter(
             key=key,
             kind=kind,
@@ -919,7 +920,7 @@ class _Builder:
             steps = self.steps(at, f"{axis}_steps")
             axes.append((parameter, steps))
         (x_param, x_steps), (y_param, y_steps) = axes
-        cells = self.cells(at, len(x_steps or ()), len(y_steps or ()))
+        cells = self.cells(at, len(x_steps), len(y_steps)) if x_steps is not None and y_steps is not None else None
         if label is None or x_param is None or y_param is None or x_steps is None or y_steps is None or cells is None:
             return None
         grid = PriceGrid(label, x_param.key, y_param.key, x_steps, y_steps, cells)
