@@ -6,8 +6,8 @@ result never depends on which field the dealer changed last. Nothing a dealer ty
 it raise: a bad value becomes a message on its field.
 
 How missing or wrong values propagate: each expression knows the names it reads. A name
-is *blocked* when its value was refused or a required value is missing, and *absent* when
-an optional value was left empty (or the caller gave no context for it). A derived value
+is *blocked* when its value was refused, a required value is missing or the caller gave no
+context for it, and *absent* when an optional value was left empty. A derived value
 that reads such a name is itself blocked or absent; a rule, surcharge or component that
 reads an absent name is skipped; and while anything the price or the bill of components
 needs is blocked, there is no price (``gross_total`` is None) and no component list.
@@ -139,7 +139,8 @@ class _Run:
             raw = context.get(entry.key)
             value = _context_value(entry.key, entry.type, raw) if raw is not None else entry.default
             if value is None:
-                self.absent.add(entry.key)
+                # Not optional: without it there is nothing sound to price or cut.
+                self.blocked.add(entry.key)
             else:
                 self.env[entry.key] = value
 
@@ -270,8 +271,15 @@ class _Run:
                 self.fail(set())
                 return ()
             cut_mm = int(cut.to_integral_value(rounding=ROUND_HALF_UP)) if isinstance(cut, Decimal) else None
-            lines.append(ComponentLine(code, component.description, quantity.normalize(), component.unit, cut_mm))
+            lines.append(ComponentLine(code, component.description, _plain(quantity), component.unit, cut_mm))
         return tuple(lines)
+
+
+def _plain(number: Decimal) -> Decimal:
+    """3 rather than 3.00 or 3E+1; 5.89 stays 5.89."""
+    if number == number.to_integral_value():
+        return number.quantize(Decimal(1))
+    return number.normalize()
 
 
 def _context_value(key: str, expected: Type, raw: object) -> Value:
