@@ -26,9 +26,9 @@ _SEPARATORS = str.maketrans("", "", " .-\u00a0\u202f\u2009\t")
 
 _MESSAGES = {
     "format": _("Un numéro de garantie compte 12 chiffres, par exemple 2423-1-004214-4."),
-    "checksum": _("Le chiffre de contrôle ne correspond pas\u00a0: relisez l'étiquette."),
-    "week": _("La semaine de fabrication de ce numéro n'existe pas\u00a0: relisez l'étiquette."),
-    "family": _("Ce numéro ne correspond à aucune famille de produits\u00a0: relisez l'étiquette."),
+    "checksum": _("Le chiffre de contrôle ne correspond pas : relisez l'étiquette."),
+    "week": _("La semaine de fabrication de ce numéro n'existe pas : relisez l'étiquette."),
+    "family": _("Ce numéro ne correspond à aucune famille de produits : relisez l'étiquette."),
 }
 
 
