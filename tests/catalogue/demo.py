@@ -1,0 +1,16 @@
+"""The demo catalogue, loaded once per test run (loading compiles every expression)."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from catalogue.definition import CatalogueDefinition
+from catalogue.schema import parse_catalogue
+
+DEMO_PATH = Path(__file__).resolve().parents[2] / "catalogue" / "data" / "demo.yaml"
+
+
+@cache
+def demo_catalogue() -> CatalogueDefinition:
+    return parse_catalogue(DEMO_PATH.read_text(encoding="utf-8"), "demo.yaml")
