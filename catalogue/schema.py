@@ -52,6 +52,7 @@ from .definition import (
     value_type,
 )
 from .expressions import Expression, ExpressionError, Template, Type, Value, compile_expression, compile_template
+from .serialise import JsonValue, catalogue_hash
 from .yaml_loader import Map, Seq, YamlProblem, line_of, load_yaml
 
 T = TypeVar("T")
@@ -77,8 +78,6 @@ class CatalogueError(Exception):
 
 def parse_catalogue(text: str, filename: str) -> CatalogueDefinition:
     """Validate and compile a whole catalogue file; raise :class:`CatalogueError` on any problem."""
-    from .serialise import catalogue_hash  # serialise imports this module
-
     try:
         data, problems = load_yaml(text)
     except YamlProblem as syntax:
@@ -89,6 +88,16 @@ def parse_catalogue(text: str, filename: str) -> CatalogueDefinition:
     groups, products, lists = builder.catalogue(data)
     builder.raise_errors()
     return CatalogueDefinition(groups, products, lists, catalogue_hash(groups, products, lists))
+
+
+def definition_from_json(data: Mapping[str, JsonValue]) -> ProductDefinition:
+    """Rebuild (and recompile) a product from :func:`catalogue.serialise.definition_to_json`'s output.
+
+    It goes through the same checks as a catalogue file, so a stored definition that no
+    longer compiles fails loudly instead of evaluating wrongly.
+    """
+    group = data.get("group")
+    return build_product(data, group=group if isinstance(group, str) else "", source=f"<json {data.get('code')}>")
 
 
 def build_product(data: Mapping[str, Any], *, group: str, source: str) -> ProductDefinition:

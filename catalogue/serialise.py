@@ -32,7 +32,6 @@ from .definition import (
     TextTemplate,
 )
 from .expressions import Value
-from .schema import build_product
 
 JsonValue = Any
 
@@ -112,12 +111,6 @@ def definition_to_json(product: ProductDefinition) -> dict[str, JsonValue]:
             "lists": {name: list(keys) for name, keys in product.lists.items()},
         }
     )
-
-
-def definition_from_json(data: Mapping[str, JsonValue]) -> ProductDefinition:
-    """Rebuild (and recompile) a product from :func:`definition_to_json`'s output."""
-    group = data.get("group")
-    return build_product(data, group=group if isinstance(group, str) else "", source=f"<json {data.get('code')}>")
 
 
 def catalogue_hash(

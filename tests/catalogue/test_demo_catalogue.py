@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from catalogue.definition import LANGUAGES, PriceGrid, Text
-from catalogue.serialise import definition_from_json, definition_to_json
+from catalogue.schema import definition_from_json
+from catalogue.serialise import definition_to_json
 
 from .demo import demo_catalogue
 
