@@ -59,3 +59,14 @@ def backoffice_group() -> Group:
         query |= Q(content_type__app_label=app_label, content_type__model=model, codename__in=codenames)
     group.permissions.set(Permission.objects.filter(query))
     return group
+
+
+def refresh_backoffice_group(**kwargs: Any) -> None:
+    """After every ``migrate``: an existing group gets exactly today's permissions.
+
+    The table above is the group's definition. Without this, a right taken out of it
+    (``add_user``) would stay with the group of every existing installation until
+    someone next created a staff account. A missing group is left to ``create_user``.
+    """
+    if Group.objects.filter(name=GROUP_NAME).exists():
+        backoffice_group()

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class EREPSConfig(AppConfig):
@@ -9,3 +10,10 @@ class EREPSConfig(AppConfig):
 
     name = "ereps"
     verbose_name = "e-REPS"
+
+    def ready(self) -> None:
+        from accounts.backoffice import refresh_backoffice_group
+
+        # Sent once per app with models, after that app's permissions are created: the
+        # last call sees them all (this app has no models, so it gets no signal of its own).
+        post_migrate.connect(refresh_backoffice_group, dispatch_uid="ereps-backoffice-group")

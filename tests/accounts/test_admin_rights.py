@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -217,3 +218,11 @@ def test_users_cannot_be_changed_through_the_customer_page(backoffice_clerk: Use
     owner.refresh_from_db()
     assert (owner.email, owner.first_name) == ("marie@dupont.example", "Marie")
     assert not User.objects.filter(email="sock-puppet@renson.example").exists()
+
+
+def test_migrate_brings_an_existing_back_office_group_to_its_definition(backoffice_clerk: User) -> None:
+    group = Group.objects.get(name=GROUP_NAME)
+    group.permissions.add(Permission.objects.get(codename="add_user"))  # as granted before
+    call_command("migrate", verbosity=0)
+    assert not group.permissions.filter(codename="add_user").exists()
+    assert group.permissions.filter(codename="change_user").exists()
