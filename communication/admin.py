@@ -431,7 +431,7 @@ class ComplaintAdmin(NotFoundMixin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Marquer « En cours de traitement »"), permissions=["change"])
+    @admin.action(description=_("Marquer « En cours de traitement »"), permissions=["change"])
     def mark_in_progress(self, request: HttpRequest, queryset: QuerySet[Complaint]) -> None:
         self._done(request, self._move(request, queryset, ComplaintState.IN_PROGRESS, None))
 
@@ -458,10 +458,10 @@ class ComplaintAdmin(NotFoundMixin):
         }
         return TemplateResponse(request, "admin/communication/complaint/answer_action.html", context)
 
-    @admin.action(description=_("Marquer « Résolue » (avec une réponse)"), permissions=["change"])
+    @admin.action(description=_("Marquer « Résolue » (avec une réponse)"), permissions=["change"])
     def mark_resolved(self, request: HttpRequest, queryset: QuerySet[Complaint]) -> HttpResponse | None:
         return self._close_with_answer(request, queryset, ComplaintState.RESOLVED)
 
-    @admin.action(description=_("Marquer « Rejetée » (avec une réponse)"), permissions=["change"])
+    @admin.action(description=_("Marquer « Rejetée » (avec une réponse)"), permissions=["change"])
     def mark_rejected(self, request: HttpRequest, queryset: QuerySet[Complaint]) -> HttpResponse | None:
         return self._close_with_answer(request, queryset, ComplaintState.REJECTED)

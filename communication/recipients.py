@@ -26,7 +26,7 @@ def parse_recipients(raw: str) -> list[str]:
         raise ValidationError(_("La liste des destinataires est trop longue."), code="too_long")
     if _LINE_BREAKS.search(raw):
         raise ValidationError(
-            _("Les destinataires ne peuvent pas contenir de retour à la ligne ; séparez-les par une virgule."),
+            _("Les destinataires ne peuvent pas contenir de retour à la ligne ; séparez-les par une virgule."),
             code="line_break",
         )
     parts = [part.strip() for part in re.split(r"[,;]", raw)]
@@ -51,8 +51,8 @@ def parse_recipients(raw: str) -> list[str]:
             shown += " …"
         raise ValidationError(
             ngettext(
-                "Adresse e-mail invalide : %(addresses)s.",
-                "Adresses e-mail invalides : %(addresses)s.",
+                "Adresse e-mail invalide : %(addresses)s.",
+                "Adresses e-mail invalides : %(addresses)s.",
                 len(invalid),
             )
             % {"addresses": shown},

@@ -55,7 +55,7 @@ REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
 
 def service_request_refused_message() -> str:
     return _(
-        "Une demande de service n'est possible que pour un dossier au statut « Terminé » : "
+        "Une demande de service n'est possible que pour un dossier au statut « Terminé » : "
         "contactez votre personne de contact chez %(manufacturer)s."
     ) % {"manufacturer": settings.MANUFACTURER_NAME}
 
@@ -121,14 +121,14 @@ def check_message(
     elif audience == Audience.INTERNAL and staff_author:
         refuse(
             "audience",
-            _("Ce message s'adresse à %(manufacturer)s : le groupe-cible « Interne » n'est pas possible.")
+            _("Ce message s'adresse à %(manufacturer)s : le groupe-cible « Interne » n'est pas possible.")
             % manufacturer,
             "internal_refused",
         )
     elif audience == Audience.INTERNAL and type in RENSON_ONLY_TYPES:
         refuse(
             "audience",
-            _("Ce type de message s'adresse à %(manufacturer)s : choisissez le groupe-cible « %(manufacturer)s ».")
+            _("Ce type de message s'adresse à %(manufacturer)s : choisissez le groupe-cible « %(manufacturer)s ».")
             % manufacturer,
             "internal_refused",
         )
@@ -156,7 +156,7 @@ def check_message(
     if audience != Audience.INTERNAL and any(a.message.is_internal for a in linked_attachments):
         refuse(
             "linked_attachments",
-            _("Un fichier « Interne » ne peut pas être envoyé avec un message « %(manufacturer)s ».") % manufacturer,
+            _("Un fichier « Interne » ne peut pas être envoyé avec un message « %(manufacturer)s ».") % manufacturer,
             "internal_attachment",
         )
     try:
@@ -332,7 +332,7 @@ def check_complaint_move(*, previous: str, state: str) -> None:
     """Refuse a move :data:`COMPLAINT_MOVES` does not allow (staying in the same state is allowed)."""
     if state != previous and state not in COMPLAINT_MOVES.get(previous, set()):
         raise ComplaintMoveRefused(
-            _("Une plainte « %(from)s » ne peut pas passer à « %(to)s ».")
+            _("Une plainte « %(from)s » ne peut pas passer à « %(to)s ».")
             % {"from": ComplaintState(previous).label, "to": ComplaintState(state).label}
         )
 

@@ -31,7 +31,7 @@ def check_uploads(files: Sequence[UploadedFile]) -> None:
     too_large = [str(upload.name) for upload in files if (upload.size or 0) > settings.ATTACHMENT_MAX_BYTES]
     if too_large:
         raise ValidationError(
-            _("Fichier trop volumineux (maximum %(max)s par fichier) : %(names)s.")
+            _("Fichier trop volumineux (maximum %(max)s par fichier) : %(names)s.")
             % {"max": filesizeformat(settings.ATTACHMENT_MAX_BYTES), "names": ", ".join(too_large)},
             code="file_too_large",
         )

@@ -167,7 +167,7 @@ def attachment_deactivate(request: DealerRequest, pk: int, attachment: int) -> H
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         services.deactivate_attachment(attachment=item, user=request.user)
-        messages.success(request, _("L'annexe « %(name)s » a été désactivée.") % {"name": item.original_name})
+        messages.success(request, _("L'annexe « %(name)s » a été désactivée.") % {"name": item.original_name})
         return redirect(_thread_url(dossier))
     return render(
         request,

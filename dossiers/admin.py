@@ -60,17 +60,17 @@ def _apply(request: HttpRequest, queryset: QuerySet[Dossier], service: Callable[
         messages.success(request, gettext("%(count)d dossier(s) modifié(s).") % {"count": done})
 
 
-@admin.action(description=_("Passer au statut « En production »"), permissions=["workflow"])
+@admin.action(description=_("Passer au statut « En production »"), permissions=["workflow"])
 def advance_to_in_production(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Dossier]) -> None:
     _apply(request, queryset, services.advance_status, to=Status.IN_PRODUCTION)
 
 
-@admin.action(description=_("Passer au statut « Livré »"), permissions=["workflow"])
+@admin.action(description=_("Passer au statut « Livré »"), permissions=["workflow"])
 def advance_to_delivered(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Dossier]) -> None:
     _apply(request, queryset, services.advance_status, to=Status.DELIVERED)
 
 
-@admin.action(description=_("Passer au statut « Terminé »"), permissions=["workflow"])
+@admin.action(description=_("Passer au statut « Terminé »"), permissions=["workflow"])
 def advance_to_completed(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Dossier]) -> None:
     _apply(request, queryset, services.advance_status, to=Status.COMPLETED)
 

@@ -19,7 +19,7 @@ def _status_label(value: object) -> str:
 
 
 def status_changed(data: Mapping[str, Any]) -> str:
-    return _("« %(old)s » → « %(new)s »") % {
+    return _("« %(old)s » → « %(new)s »") % {
         "old": _status_label(data.get("from")),
         "new": _status_label(data.get("to")),
     }
@@ -28,7 +28,7 @@ def status_changed(data: Mapping[str, Any]) -> str:
 def order_placed(data: Mapping[str, Any]) -> str | None:
     if not data.get("order_number"):
         return None
-    return _("Numéro de commande : %(number)s") % {"number": data["order_number"]}
+    return _("Numéro de commande : %(number)s") % {"number": data["order_number"]}
 
 
 def copied(data: Mapping[str, Any]) -> str | None:
