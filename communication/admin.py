@@ -13,7 +13,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
@@ -36,6 +36,7 @@ from .services import (
     check_complaint_move,
     post_message,
 )
+from .sizes import file_size
 
 
 class NotFoundMixin(admin.ModelAdmin):
@@ -69,7 +70,7 @@ def _download_link(attachment: Attachment) -> str:
 
 class AttachmentInline(admin.TabularInline):
     model = Attachment
-    fields = ["download", "size", "content_type", "uploaded_by", "created_at", "is_active", "deactivated_at"]
+    fields = ["download", "size_shown", "content_type", "uploaded_by", "created_at", "is_active", "deactivated_at"]
     readonly_fields = fields  # type: ignore[assignment]
     extra = 0
     can_delete = False
@@ -84,6 +85,10 @@ class AttachmentInline(admin.TabularInline):
     @admin.display(description=_("Fichier"))
     def download(self, obj: Attachment) -> str:
         return _download_link(obj)
+
+    @admin.display(description=_("taille"), ordering="size")
+    def size_shown(self, obj: Attachment) -> str:
+        return file_size(obj.size)
 
 
 class ReplyInline(admin.TabularInline):
@@ -154,17 +159,47 @@ class StaffMessageForm(forms.Form):
 
 @admin.register(Message)
 class MessageAdmin(NotFoundMixin):
-    list_display = ["created_at", "dossier", "customer", "type", "audience", "author", "short_body", "answer_link"]
+    list_display = [
+        "created_at",
+        "dossier",
+        "customer",
+        "type",
+        "audience",
+        "author",
+        "short_body",
+        "removed",
+        "answer_link",
+    ]
     list_filter = ["type", "audience", "dossier__customer", "created_at"]
     search_fields = ["dossier__number", "dossier__customer__number", "dossier__customer__name", "title", "body"]
     list_select_related = ["dossier", "dossier__customer", "author"]
     date_hierarchy = "created_at"
-    fields = ["dossier", "type", "audience", "author", "parent", "created_at", "title", "body", "email_recipients"]
+    fields = [
+        "dossier",
+        "type",
+        "audience",
+        "author",
+        "parent",
+        "created_at",
+        "removed",
+        "title",
+        "body",
+        "email_recipients",
+    ]
     readonly_fields = fields  # type: ignore[assignment]
     inlines = [AttachmentInline, ReplyInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
-        return Message.objects.visible_to(request.user)
+        return Message.objects.visible_to(request.user).annotate(
+            has_active_files=Exists(Attachment.objects.filter(message=OuterRef("pk"), is_active=True))
+        )
+
+    @admin.display(description=_("état"))
+    def removed(self, obj: Message) -> str:
+        """An Annexe whose files were all deactivated left the dealers' thread: staff still see it, marked."""
+        if obj.is_annex and not getattr(obj, "has_active_files", True):
+            return str(_("Annexe désactivée"))
+        return ""
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
         """Not a model form: a staff message goes through ``post_message`` (history, mails)."""
@@ -284,7 +319,7 @@ class MessageAdmin(NotFoundMixin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(NotFoundMixin):
-    list_display = ["original_name", "dossier", "message", "size", "uploaded_by", "created_at", "is_active"]
+    list_display = ["original_name", "dossier", "message", "size_shown", "uploaded_by", "created_at", "is_active"]
     list_filter = ["is_active", "message__type", "message__dossier__customer"]
     search_fields = ["original_name", "message__dossier__number", "message__dossier__customer__number"]
     list_select_related = ["message", "message__dossier", "uploaded_by"]
@@ -292,7 +327,7 @@ class AttachmentAdmin(NotFoundMixin):
         "download",
         "message",
         "original_name",
-        "size",
+        "size_shown",
         "content_type",
         "uploaded_by",
         "created_at",
@@ -321,6 +356,10 @@ class AttachmentAdmin(NotFoundMixin):
     @admin.display(description=_("Fichier"))
     def download(self, obj: Attachment) -> str:
         return _download_link(obj)
+
+    @admin.display(description=_("taille"), ordering="size")
+    def size_shown(self, obj: Attachment) -> str:
+        return file_size(obj.size)
 
     def get_urls(self) -> list[Any]:
         custom = [

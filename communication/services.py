@@ -294,8 +294,43 @@ def answer_message(*, parent: Message, author: User, body: str, files: Sequence[
 
 
 @transaction.atomic
+def deactivate_annex(*, message: Message, user: User) -> list[Attachment]:
+    """« Désactiver » on an Annexe: all its files, so the annexe leaves the thread (FAQ: « Votre
+    annexe est supprimée »). Kept in storage, in the admin and as one Historique event; only
+    its author may. Returns the files deactivated now (none on a double click)."""
+    locked = Message.objects.select_for_update().select_related("dossier").get(pk=message.pk)
+    if locked.type != MessageType.ANNEX or locked.author_id != user.pk:
+        raise PermissionDenied("Only its author deactivates an Annexe.")
+    files = list(
+        Attachment.objects.select_for_update().filter(message=locked, is_active=True, uploaded_by=user).order_by("id")
+    )
+    if not files:
+        return []
+    now = timezone.now()
+    Attachment.objects.filter(pk__in=[f.pk for f in files]).update(
+        is_active=False, deactivated_at=now, deactivated_by=user
+    )
+    for item in files:
+        item.is_active, item.deactivated_at, item.deactivated_by = False, now, user
+    dossier_services.record_event(
+        dossier=locked.dossier,
+        kind=EventKind.ATTACHMENT_DEACTIVATED,
+        actor=user,
+        internal=locked.is_internal,
+        data={
+            "message_id": locked.pk,
+            "attachment_ids": [f.pk for f in files],
+            "name": locked.title or files[0].original_name,
+        },
+    )
+    return files
+
+
+@transaction.atomic
 def deactivate_attachment(*, attachment: Attachment, user: User) -> Attachment:
-    """« Désactiver »: hidden from the thread, kept in storage and in the admin; only the uploader may."""
+    """« Désactiver » one file: hidden from the thread, kept in storage and in the admin; only the
+    uploader may. An Annexe whose last file goes leaves the thread (``MessageQuerySet.in_thread``);
+    a message of another type keeps its text."""
     locked = Attachment.objects.select_for_update().select_related("message__dossier").get(pk=attachment.pk)
     if locked.uploaded_by_id != user.pk:
         raise PermissionDenied("Only the uploader deactivates an attachment.")

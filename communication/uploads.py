@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from .sizes import file_size
 
 
 def check_uploads(files: Sequence[UploadedFile]) -> None:
@@ -32,6 +33,6 @@ def check_uploads(files: Sequence[UploadedFile]) -> None:
     if too_large:
         raise ValidationError(
             _("Fichier trop volumineux (maximum %(max)s par fichier) : %(names)s.")
-            % {"max": filesizeformat(settings.ATTACHMENT_MAX_BYTES), "names": ", ".join(too_large)},
+            % {"max": file_size(settings.ATTACHMENT_MAX_BYTES), "names": ", ".join(too_large)},
             code="file_too_large",
         )
