@@ -20,8 +20,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from dossiers.models import Dossier
 
@@ -458,7 +458,9 @@ class ComplaintAdmin(NotFoundMixin):
             try:
                 change_complaint_state(complaint=complaint, state=state, handler=request.user, answer=answer)  # type: ignore[arg-type]
             except ComplaintMoveRefused as exc:
-                self.message_user(request, f"{complaint}: {exc}", messages.WARNING)
+                self.message_user(
+                    request, gettext("%(item)s : %(reason)s") % {"item": complaint, "reason": exc}, messages.WARNING
+                )
             else:
                 done += 1
         return done

@@ -53,7 +53,7 @@ def _apply(request: HttpRequest, queryset: QuerySet[Dossier], service: Callable[
         try:
             service(dossier=dossier, user=request.user, **kwargs)
         except services.TransitionRefused as refusal:
-            messages.warning(request, f"{dossier.number} : {refusal}")
+            messages.warning(request, gettext("%(item)s : %(reason)s") % {"item": dossier.number, "reason": refusal})
         else:
             done += 1
     if done:
