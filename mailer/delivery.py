@@ -125,8 +125,8 @@ def _claim(mail_id: int, *, ignore_backoff: bool) -> tuple[OutboundMail, uuid.UU
 class OutboxMessage(EmailMultiAlternatives):
     """Django's message, with the Subject on one line (see :mod:`mailer.headers`)."""
 
-    def message(self) -> Any:
-        built = super().message()  # checks the subject for line breaks (header injection)
+    def message(self, *args: Any, **kwargs: Any) -> Any:
+        built = super().message(*args, **kwargs)  # checks the subject for line breaks (header injection)
         set_one_line_subject(built, str(self.subject))
         return built
 

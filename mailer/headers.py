@@ -47,7 +47,7 @@ def one_line_subject(subject: str) -> str:
     if subject.isascii():
         return subject
     words = Charset("utf-8").header_encode_lines(subject, itertools.repeat(MAX_ENCODED_WORD))
-    return " ".join(words)
+    return " ".join(word for word in words if word)
 
 
 def set_one_line_subject(message: Message, subject: str) -> None:
@@ -59,4 +59,5 @@ def set_one_line_subject(message: Message, subject: str) -> None:
     """
     value = one_line_subject(subject)
     if len(value) <= MAX_LINE and "\n" not in value and "\r" not in value:
-        message.replace_header("Subject", VerbatimHeader(value))
+        # Any object with encode() is a header value to the compat32 policy Django uses.
+        message.replace_header("Subject", VerbatimHeader(value))  # type: ignore[arg-type]
