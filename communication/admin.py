@@ -23,8 +23,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from dossiers.admin_filters import my_dossiers_filter
 from dossiers.models import Dossier
 
+from .admin_filters import ComplaintAgeFilter, ComplaintOpenFilter, ComplaintTypeFilter, WaitingForAnswerFilter
 from .downloads import attachment_response
 from .forms import MultipleFileField, add_service_errors, check_uploads
 from .models import Attachment, Audience, Complaint, ComplaintState, Message, MessageType
@@ -170,7 +172,14 @@ class MessageAdmin(NotFoundMixin):
         "removed",
         "answer_link",
     ]
-    list_filter = ["type", "audience", "dossier__customer", "created_at"]
+    list_filter = [
+        WaitingForAnswerFilter,
+        my_dossiers_filter("dossier__"),
+        "type",
+        "audience",
+        "dossier__customer",
+        "created_at",
+    ]
     search_fields = ["dossier__number", "dossier__customer__number", "dossier__customer__name", "title", "body"]
     list_select_related = ["dossier", "dossier__customer", "author"]
     date_hierarchy = "created_at"
@@ -193,6 +202,12 @@ class MessageAdmin(NotFoundMixin):
         return Message.objects.visible_to(request.user).annotate(
             has_active_files=Exists(Attachment.objects.filter(message=OuterRef("pk"), is_active=True))
         )
+
+    def get_ordering(self, request: HttpRequest) -> Any:
+        # Remarks waiting for an answer: the longest-waiting first.
+        if request.GET.get(WaitingForAnswerFilter.parameter_name) == "yes":
+            return ["created_at", "id"]
+        return super().get_ordering(request)
 
     @admin.display(description=_("état"))
     def removed(self, obj: Message) -> str:
@@ -402,7 +417,15 @@ class ComplaintAdminForm(forms.ModelForm):
 class ComplaintAdmin(NotFoundMixin):
     form = ComplaintAdminForm
     list_display = ["created_at", "dossier", "customer", "kind", "state", "handler", "updated_at"]
-    list_filter = ["state", "handler", "dossier__customer", "message__type"]
+    list_filter = [
+        "state",
+        ComplaintOpenFilter,
+        ComplaintAgeFilter,
+        ComplaintTypeFilter,
+        my_dossiers_filter("dossier__"),
+        "handler",
+        "dossier__customer",
+    ]
     search_fields = [
         "dossier__number",
         "dossier__customer__number",
@@ -418,6 +441,12 @@ class ComplaintAdmin(NotFoundMixin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
         return Complaint.objects.visible_to(request.user)
+
+    def get_ordering(self, request: HttpRequest) -> Any:
+        # Open complaints: the oldest first.
+        if request.GET.get(ComplaintOpenFilter.parameter_name) == "yes":
+            return ["created_at", "id"]
+        return super().get_ordering(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -47,6 +47,16 @@ class MessageQuerySet(models.QuerySet["Message"]):
         """What ``user`` may read: staff never get ``Interne``; dealers only their customer's."""
         return tenancy.visible(self, user, customer="dossier__customer_id", staff=staff_filter())
 
+    def waiting_for_answer(self) -> MessageQuerySet:
+        """A dealer's Remarque to the manufacturer that no staff member has answered yet.
+
+        Answered means a staff reply to it (« Répondre » in the admin, which mails the
+        dealer that it answers their remark). Interne remarks are not for staff at all.
+        """
+        return self.filter(type=MessageType.REMARK, audience=Audience.RENSON, author__is_staff=False).exclude(
+            Exists(Message.objects.filter(parent=OuterRef("pk"), author__is_staff=True))
+        )
+
     def in_thread(self) -> MessageQuerySet:
         """What the thread shows: every message but an Annexe whose files were all deactivated.
 
@@ -210,9 +220,16 @@ class ComplaintState(models.TextChoices):
     REJECTED = "rejected", _("Rejetée")
 
 
+OPEN_STATES = (ComplaintState.NEW, ComplaintState.IN_PROGRESS)
+
+
 class ComplaintQuerySet(models.QuerySet["Complaint"]):
     def visible_to(self, user: Any) -> ComplaintQuerySet:
         return tenancy.visible(self, user, customer="dossier__customer_id", staff=staff_filter("message__"))
+
+    def open(self) -> ComplaintQuerySet:
+        """New or in progress: staff still owe the dealer an answer."""
+        return self.filter(state__in=OPEN_STATES)
 
 
 class Complaint(models.Model):

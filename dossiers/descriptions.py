@@ -39,7 +39,15 @@ def copied(data: Mapping[str, Any]) -> str | None:
     return None
 
 
+def contact_changed(data: Mapping[str, Any]) -> str:
+    return _("« %(old)s » → « %(new)s »") % {
+        "old": data.get("from_name") or "–",
+        "new": data.get("to_name") or "–",
+    }
+
+
 def register() -> None:
     history.register_describer(EventKind.STATUS_CHANGED, status_changed)
     history.register_describer(EventKind.ORDER_PLACED, order_placed)
     history.register_describer(EventKind.COPIED, copied)
+    history.register_describer(EventKind.CONTACT_CHANGED, contact_changed)
