@@ -6,7 +6,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from mailer.services import clean_address
 
@@ -46,7 +46,8 @@ def parse_recipients(raw: str) -> list[str]:
             seen.add(address.lower())
             addresses.append(address)
     if invalid:
-        shown = ", ".join(f"« {value[:80]} »" for value in invalid[:10])
+        # Each address in the reader's quotation marks (« … » in French, “…” in English).
+        shown = ", ".join(pgettext("quoted text", "« %(text)s »") % {"text": value[:80]} for value in invalid[:10])
         if len(invalid) > 10:
             shown += " …"
         raise ValidationError(

@@ -121,6 +121,25 @@ def test_an_inactive_account_does_not_choose_the_language(owner: User, dossier: 
     assert OutboundMail.objects.get().language == owner.language
 
 
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("fr", f"Adresse e-mail invalide{NB}: «{NB}faux{NB}»."),
+        ("nl", "Ongeldig e-mailadres: ‘faux’."),
+        ("de", "Ungültige E-Mail-Adresse: „faux“."),
+        ("en", "Invalid e-mail address: “faux”."),
+    ],
+)
+def test_an_invalid_address_is_quoted_as_the_language_quotes(language: str, expected: str) -> None:
+    from django.core.exceptions import ValidationError
+
+    from communication.recipients import parse_recipients
+
+    with translation.override(language), pytest.raises(ValidationError) as raised:
+        parse_recipients("ok@example.com, faux")
+    assert raised.value.messages == [expected]
+
+
 AT = dt.datetime(2026, 12, 1, 22, 6, tzinfo=dt.UTC)
 
 

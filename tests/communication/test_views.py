@@ -233,7 +233,7 @@ def test_reply_audience_comes_from_the_parent_not_the_post(
 def test_email_recipients_are_validated_one_by_one(owner_client: Client, dossier: Dossier) -> None:
     response = _post(owner_client, dossier, type="email", recipients="ok@example.com, faux, a@b", subject="s", body="b")
     errors = " ".join(response.context["form"].errors["recipients"])
-    assert "« faux »" in errors and "« a@b »" in errors and "ok@example.com" not in errors
+    assert "«\u00a0faux\u00a0»" in errors and "«\u00a0a@b\u00a0»" in errors and "ok@example.com" not in errors
 
 
 @pytest.mark.parametrize(
