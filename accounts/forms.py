@@ -20,7 +20,7 @@ class LoginForm(auth_forms.AuthenticationForm):
     )
     error_messages = {
         "invalid_login": _(
-            "Adresse e-mail ou mot de passe incorrect. Attention : les deux tiennent compte des majuscules."
+            "Adresse e-mail ou mot de passe incorrect. Attention : les deux tiennent compte des majuscules."
         ),
         "inactive": _("Ce compte est désactivé. Contactez votre personne de contact."),
     }

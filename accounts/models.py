@@ -93,7 +93,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(
         _("collaborateur du fabricant"),
         default=False,
-        help_text=_("Accès à l'administration ; n'appartient à aucun client."),
+        help_text=_("Accès à l'administration ; n'appartient à aucun client."),
     )
     is_active = models.BooleanField(_("actif"), default=True)
     date_joined = models.DateTimeField(_("inscrit le"), default=timezone.now)
@@ -115,7 +115,7 @@ class User(AbstractBaseUser, PermissionsMixin):
                     models.Q(is_staff=True, customer__isnull=True) | models.Q(is_staff=False, customer__isnull=False)
                 ),
                 name="user_staff_xor_customer",
-                violation_error_message=_("Un revendeur appartient à un client ; un collaborateur à aucun."),
+                violation_error_message=_("Un revendeur appartient à un client ; un collaborateur à aucun."),
             ),
         ]
 

@@ -63,7 +63,7 @@ class Product(TranslatedName):
     )
     code = models.SlugField(_("code"), max_length=40, unique=True)
     is_service = models.BooleanField(
-        _("produit « Service »"), default=False, help_text=_("Commande de service sur un produit déjà livré.")
+        _("produit « Service »"), default=False, help_text=_("Commande de service sur un produit déjà livré.")
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("actif"), default=True)

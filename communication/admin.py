@@ -13,18 +13,20 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
+from dossiers.admin_filters import my_dossiers_filter
 from dossiers.models import Dossier
 
+from .admin_filters import ComplaintAgeFilter, ComplaintOpenFilter, ComplaintTypeFilter, WaitingForAnswerFilter
 from .downloads import attachment_response
 from .forms import MultipleFileField, add_service_errors, check_uploads
 from .models import Attachment, Audience, Complaint, ComplaintState, Message, MessageType
@@ -36,6 +38,7 @@ from .services import (
     check_complaint_move,
     post_message,
 )
+from .sizes import file_size
 
 
 class NotFoundMixin(admin.ModelAdmin):
@@ -69,7 +72,7 @@ def _download_link(attachment: Attachment) -> str:
 
 class AttachmentInline(admin.TabularInline):
     model = Attachment
-    fields = ["download", "size", "content_type", "uploaded_by", "created_at", "is_active", "deactivated_at"]
+    fields = ["download", "size_shown", "content_type", "uploaded_by", "created_at", "is_active", "deactivated_at"]
     readonly_fields = fields  # type: ignore[assignment]
     extra = 0
     can_delete = False
@@ -84,6 +87,10 @@ class AttachmentInline(admin.TabularInline):
     @admin.display(description=_("Fichier"))
     def download(self, obj: Attachment) -> str:
         return _download_link(obj)
+
+    @admin.display(description=_("taille"), ordering="size")
+    def size_shown(self, obj: Attachment) -> str:
+        return file_size(obj.size)
 
 
 class ReplyInline(admin.TabularInline):
@@ -154,17 +161,60 @@ class StaffMessageForm(forms.Form):
 
 @admin.register(Message)
 class MessageAdmin(NotFoundMixin):
-    list_display = ["created_at", "dossier", "customer", "type", "audience", "author", "short_body", "answer_link"]
-    list_filter = ["type", "audience", "dossier__customer", "created_at"]
+    list_display = [
+        "created_at",
+        "dossier",
+        "customer",
+        "type",
+        "audience",
+        "author",
+        "short_body",
+        "removed",
+        "answer_link",
+    ]
+    list_filter = [
+        WaitingForAnswerFilter,
+        my_dossiers_filter("dossier__"),
+        "type",
+        "audience",
+        "dossier__customer",
+        "created_at",
+    ]
     search_fields = ["dossier__number", "dossier__customer__number", "dossier__customer__name", "title", "body"]
     list_select_related = ["dossier", "dossier__customer", "author"]
     date_hierarchy = "created_at"
-    fields = ["dossier", "type", "audience", "author", "parent", "created_at", "title", "body", "email_recipients"]
+    fields = [
+        "dossier",
+        "type",
+        "audience",
+        "author",
+        "parent",
+        "created_at",
+        "removed",
+        "title",
+        "body",
+        "email_recipients",
+    ]
     readonly_fields = fields  # type: ignore[assignment]
     inlines = [AttachmentInline, ReplyInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Message]:
-        return Message.objects.visible_to(request.user)
+        return Message.objects.visible_to(request.user).annotate(
+            has_active_files=Exists(Attachment.objects.filter(message=OuterRef("pk"), is_active=True))
+        )
+
+    def get_ordering(self, request: HttpRequest) -> Any:
+        # Remarks waiting for an answer: the longest-waiting first.
+        if request.GET.get(WaitingForAnswerFilter.parameter_name) == "yes":
+            return ["created_at", "id"]
+        return super().get_ordering(request)
+
+    @admin.display(description=_("état"))
+    def removed(self, obj: Message) -> str:
+        """An Annexe whose files were all deactivated left the dealers' thread: staff still see it, marked."""
+        if obj.is_annex and not getattr(obj, "has_active_files", True):
+            return str(_("Annexe désactivée"))
+        return ""
 
     def add_view(self, request: HttpRequest, form_url: str = "", extra_context: Any = None) -> HttpResponse:
         """Not a model form: a staff message goes through ``post_message`` (history, mails)."""
@@ -284,7 +334,7 @@ class MessageAdmin(NotFoundMixin):
 
 @admin.register(Attachment)
 class AttachmentAdmin(NotFoundMixin):
-    list_display = ["original_name", "dossier", "message", "size", "uploaded_by", "created_at", "is_active"]
+    list_display = ["original_name", "dossier", "message", "size_shown", "uploaded_by", "created_at", "is_active"]
     list_filter = ["is_active", "message__type", "message__dossier__customer"]
     search_fields = ["original_name", "message__dossier__number", "message__dossier__customer__number"]
     list_select_related = ["message", "message__dossier", "uploaded_by"]
@@ -292,7 +342,7 @@ class AttachmentAdmin(NotFoundMixin):
         "download",
         "message",
         "original_name",
-        "size",
+        "size_shown",
         "content_type",
         "uploaded_by",
         "created_at",
@@ -321,6 +371,10 @@ class AttachmentAdmin(NotFoundMixin):
     @admin.display(description=_("Fichier"))
     def download(self, obj: Attachment) -> str:
         return _download_link(obj)
+
+    @admin.display(description=_("taille"), ordering="size")
+    def size_shown(self, obj: Attachment) -> str:
+        return file_size(obj.size)
 
     def get_urls(self) -> list[Any]:
         custom = [
@@ -363,7 +417,15 @@ class ComplaintAdminForm(forms.ModelForm):
 class ComplaintAdmin(NotFoundMixin):
     form = ComplaintAdminForm
     list_display = ["created_at", "dossier", "customer", "kind", "state", "handler", "updated_at"]
-    list_filter = ["state", "handler", "dossier__customer", "message__type"]
+    list_filter = [
+        "state",
+        ComplaintOpenFilter,
+        ComplaintAgeFilter,
+        ComplaintTypeFilter,
+        my_dossiers_filter("dossier__"),
+        "handler",
+        "dossier__customer",
+    ]
     search_fields = [
         "dossier__number",
         "dossier__customer__number",
@@ -379,6 +441,12 @@ class ComplaintAdmin(NotFoundMixin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Complaint]:
         return Complaint.objects.visible_to(request.user)
+
+    def get_ordering(self, request: HttpRequest) -> Any:
+        # Open complaints: the oldest first.
+        if request.GET.get(ComplaintOpenFilter.parameter_name) == "yes":
+            return ["created_at", "id"]
+        return super().get_ordering(request)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -419,7 +487,9 @@ class ComplaintAdmin(NotFoundMixin):
             try:
                 change_complaint_state(complaint=complaint, state=state, handler=request.user, answer=answer)  # type: ignore[arg-type]
             except ComplaintMoveRefused as exc:
-                self.message_user(request, f"{complaint}: {exc}", messages.WARNING)
+                self.message_user(
+                    request, gettext("%(item)s : %(reason)s") % {"item": complaint, "reason": exc}, messages.WARNING
+                )
             else:
                 done += 1
         return done
@@ -431,7 +501,7 @@ class ComplaintAdmin(NotFoundMixin):
             messages.SUCCESS,
         )
 
-    @admin.action(description=_("Marquer « En cours de traitement »"), permissions=["change"])
+    @admin.action(description=_("Marquer « En cours de traitement »"), permissions=["change"])
     def mark_in_progress(self, request: HttpRequest, queryset: QuerySet[Complaint]) -> None:
         self._done(request, self._move(request, queryset, ComplaintState.IN_PROGRESS, None))
 
@@ -458,10 +528,10 @@ class ComplaintAdmin(NotFoundMixin):
         }
         return TemplateResponse(request, "admin/communication/complaint/answer_action.html", context)
 
-    @admin.action(description=_("Marquer « Résolue » (avec une réponse)"), permissions=["change"])
+    @admin.action(description=_("Marquer « Résolue » (avec une réponse)"), permissions=["change"])
     def mark_resolved(self, request: HttpRequest, queryset: QuerySet[Complaint]) -> HttpResponse | None:
         return self._close_with_answer(request, queryset, ComplaintState.RESOLVED)
 
-    @admin.action(description=_("Marquer « Rejetée » (avec une réponse)"), permissions=["change"])
+    @admin.action(description=_("Marquer « Rejetée » (avec une réponse)"), permissions=["change"])
     def mark_rejected(self, request: HttpRequest, queryset: QuerySet[Complaint]) -> HttpResponse | None:
         return self._close_with_answer(request, queryset, ComplaintState.REJECTED)

@@ -7,6 +7,7 @@ class CommunicationConfig(AppConfig):
     verbose_name = _("Communication")
 
     def ready(self) -> None:
-        from . import descriptions
+        from . import descriptions, work_queue
 
         descriptions.register()
+        work_queue.register()

@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -18,6 +17,7 @@ from dossiers.models import Dossier
 from . import services
 from .models import Attachment, Audience, MessageType
 from .recipients import MAX_INPUT_LENGTH, parse_recipients
+from .sizes import file_size
 from .uploads import check_uploads
 
 __all__ = ["ConfirmForm", "MessageForm", "MultipleFileField", "ReplyForm", "add_service_errors", "check_uploads"]
@@ -43,6 +43,14 @@ def add_service_errors(form: forms.Form, exc: ValidationError, fields: Mapping[s
         elif form.has_error(field):  # type: ignore[arg-type]
             continue
         form.add_error(field, errors)
+
+
+def upload_limits_text() -> str:
+    """The help text of a file field: the limits :func:`check_uploads` enforces, in the reader's units."""
+    return _("Au maximum %(count)d fichiers de %(size)s chacun.") % {
+        "count": settings.ATTACHMENT_MAX_FILES,
+        "size": file_size(settings.ATTACHMENT_MAX_BYTES),
+    }
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -126,10 +134,7 @@ class MessageForm(IdempotencyMixin, forms.Form):
             .order_by("-id")
         )
         self.fields["attachments"].label_from_instance = lambda a: a.original_name  # type: ignore[attr-defined]
-        self.fields["file"].help_text = _("Au maximum %(count)d fichiers de %(size)s chacun.") % {
-            "count": settings.ATTACHMENT_MAX_FILES,
-            "size": filesizeformat(settings.ATTACHMENT_MAX_BYTES),
-        }
+        self.fields["file"].help_text = upload_limits_text()
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -179,6 +184,10 @@ class ReplyForm(IdempotencyMixin, forms.Form):
 
     body = forms.CharField(label=_("Message"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 5}))
     file = MultipleFileField(label=_("Fichier"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = upload_limits_text()
 
     def clean_file(self) -> list[Any]:
         files: list[Any] = self.cleaned_data.get("file") or []

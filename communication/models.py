@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -47,12 +47,38 @@ class MessageQuerySet(models.QuerySet["Message"]):
         """What ``user`` may read: staff never get ``Interne``; dealers only their customer's."""
         return tenancy.visible(self, user, customer="dossier__customer_id", staff=staff_filter())
 
+    def waiting_for_answer(self) -> MessageQuerySet:
+        """A dealer's Remarque to the manufacturer that no staff member has answered yet.
+
+        Answered means a staff reply to it (« Répondre » in the admin, which mails the
+        dealer that it answers their remark). Interne remarks are not for staff at all.
+        """
+        return self.filter(type=MessageType.REMARK, audience=Audience.RENSON, author__is_staff=False).exclude(
+            Exists(Message.objects.filter(parent=OuterRef("pk"), author__is_staff=True))
+        )
+
+    def in_thread(self) -> MessageQuerySet:
+        """What the thread shows: every message but an Annexe whose files were all deactivated.
+
+        An Annexe is its files: once the last one is deactivated (« Désactiver »), the annexe
+        leaves the thread for everybody. It stays in the database, the admin and the
+        Historique. A message of another type keeps its text when its files go.
+        """
+        return self.exclude(Q(type=MessageType.ANNEX), ~Exists(_active_files(OuterRef("pk"))))
+
     def thread(self) -> MessageQuerySet:
         """Newest first, with everything the thread shows, in a constant number of queries."""
         return (
             # Only what the thread shows: authors' names (not their customers), a file's
             # uploader id (for its « Désactiver »), not the uploader.
             self.select_related("author", "parent", "parent__author", "complaint")
+            # A reply to an Annexe since deactivated no longer links to it.
+            .annotate(
+                parent_removed=ExpressionWrapper(
+                    Q(parent__type=MessageType.ANNEX) & Q(~Exists(_active_files(OuterRef("parent_id")))),
+                    output_field=models.BooleanField(),
+                )
+            )
             .prefetch_related(
                 Prefetch(
                     "attachments",
@@ -67,6 +93,10 @@ class MessageQuerySet(models.QuerySet["Message"]):
             )
             .order_by("-created_at", "-id")
         )
+
+
+def _active_files(message: Any) -> models.QuerySet[Attachment]:
+    return Attachment.objects.filter(message=message, is_active=True)
 
 
 class Message(models.Model):
@@ -130,6 +160,10 @@ class Message(models.Model):
     def is_internal(self) -> bool:
         return self.audience == Audience.INTERNAL
 
+    @property
+    def is_annex(self) -> bool:
+        return self.type == MessageType.ANNEX
+
 
 class AttachmentQuerySet(models.QuerySet["Attachment"]):
     def visible_to(self, user: Any) -> AttachmentQuerySet:
@@ -186,9 +220,16 @@ class ComplaintState(models.TextChoices):
     REJECTED = "rejected", _("Rejetée")
 
 
+OPEN_STATES = (ComplaintState.NEW, ComplaintState.IN_PROGRESS)
+
+
 class ComplaintQuerySet(models.QuerySet["Complaint"]):
     def visible_to(self, user: Any) -> ComplaintQuerySet:
         return tenancy.visible(self, user, customer="dossier__customer_id", staff=staff_filter("message__"))
+
+    def open(self) -> ComplaintQuerySet:
+        """New or in progress: staff still owe the dealer an answer."""
+        return self.filter(state__in=OPEN_STATES)
 
 
 class Complaint(models.Model):

@@ -9,7 +9,7 @@ commits with the message (see ``mailer.services``). Rules (PRODUCT.md §4):
   thread (the dossier's creator when nobody has yet);
 - a reply → the author of the message it answers, told it is an answer to them;
 - ``Interne`` → never staff; only the author of the answered message, a colleague;
-- an E-mail → only its own recipients;
+- an E-mail → only its own recipients, each in their account's language (an outside address: the sender's);
 - nobody is mailed twice for one message, nor about their own message.
 """
 
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from accounts.models import User
@@ -135,6 +136,22 @@ def notify_message_posted(*, message: Message) -> None:
         )
 
 
+def recipient_languages(addresses: list[str]) -> dict[str, str]:
+    """The language of each address that belongs to an active account (lower-cased address → code).
+
+    A colleague copied on an E-mail reads it in their own language; an outside address
+    has none here and keeps the sender's. One query for all the recipients.
+    """
+    lowered = {address.lower() for address in addresses}
+    # Lower(email) is the column's unique index: the case a dealer typed does not matter.
+    accounts = (
+        User.objects.annotate(address=Lower("email"))
+        .filter(is_active=True, address__in=lowered)
+        .values_list("address", "language")
+    )
+    return {address: language for address, language in accounts if language}
+
+
 def send_email_message(*, message: Message) -> None:
     """The E-mail type: one mail per recipient, from the portal in the user's name, Reply-To the user."""
     author = message.author
@@ -147,10 +164,11 @@ def send_email_message(*, message: Message) -> None:
         {"path": a.file.name, "name": a.original_name, "content_type": "application/octet-stream"} for a in files
     ]
     sender = author_name(author, dossier=message.dossier)
+    languages = recipient_languages(message.email_recipients)
     for address in message.email_recipients:
         queue_mail(
             to=address,
-            language=author.language,
+            language=languages.get(address.lower(), author.language),
             template=TEMPLATE_EMAIL,
             context={"message": message, "dossier": message.dossier, "author_name": sender},
             reply_to=author.email,

@@ -6,7 +6,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from mailer.services import clean_address
 
@@ -26,7 +26,7 @@ def parse_recipients(raw: str) -> list[str]:
         raise ValidationError(_("La liste des destinataires est trop longue."), code="too_long")
     if _LINE_BREAKS.search(raw):
         raise ValidationError(
-            _("Les destinataires ne peuvent pas contenir de retour à la ligne ; séparez-les par une virgule."),
+            _("Les destinataires ne peuvent pas contenir de retour à la ligne ; séparez-les par une virgule."),
             code="line_break",
         )
     parts = [part.strip() for part in re.split(r"[,;]", raw)]
@@ -46,13 +46,14 @@ def parse_recipients(raw: str) -> list[str]:
             seen.add(address.lower())
             addresses.append(address)
     if invalid:
-        shown = ", ".join(f"« {value[:80]} »" for value in invalid[:10])
+        # Each address in the reader's quotation marks (« … » in French, “…” in English).
+        shown = ", ".join(pgettext("quoted text", "« %(text)s »") % {"text": value[:80]} for value in invalid[:10])
         if len(invalid) > 10:
             shown += " …"
         raise ValidationError(
             ngettext(
-                "Adresse e-mail invalide : %(addresses)s.",
-                "Adresses e-mail invalides : %(addresses)s.",
+                "Adresse e-mail invalide : %(addresses)s.",
+                "Adresses e-mail invalides : %(addresses)s.",
                 len(invalid),
             )
             % {"addresses": shown},

@@ -55,7 +55,7 @@ REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
 
 def service_request_refused_message() -> str:
     return _(
-        "Une demande de service n'est possible que pour un dossier au statut « Terminé » : "
+        "Une demande de service n'est possible que pour un dossier au statut « Terminé » : "
         "contactez votre personne de contact chez %(manufacturer)s."
     ) % {"manufacturer": settings.MANUFACTURER_NAME}
 
@@ -121,14 +121,14 @@ def check_message(
     elif audience == Audience.INTERNAL and staff_author:
         refuse(
             "audience",
-            _("Ce message s'adresse à %(manufacturer)s : le groupe-cible « Interne » n'est pas possible.")
+            _("Ce message s'adresse à %(manufacturer)s : le groupe-cible « Interne » n'est pas possible.")
             % manufacturer,
             "internal_refused",
         )
     elif audience == Audience.INTERNAL and type in RENSON_ONLY_TYPES:
         refuse(
             "audience",
-            _("Ce type de message s'adresse à %(manufacturer)s : choisissez le groupe-cible « %(manufacturer)s ».")
+            _("Ce type de message s'adresse à %(manufacturer)s : choisissez le groupe-cible « %(manufacturer)s ».")
             % manufacturer,
             "internal_refused",
         )
@@ -156,7 +156,7 @@ def check_message(
     if audience != Audience.INTERNAL and any(a.message.is_internal for a in linked_attachments):
         refuse(
             "linked_attachments",
-            _("Un fichier « Interne » ne peut pas être envoyé avec un message « %(manufacturer)s ».") % manufacturer,
+            _("Un fichier « Interne » ne peut pas être envoyé avec un message « %(manufacturer)s ».") % manufacturer,
             "internal_attachment",
         )
     try:
@@ -294,8 +294,43 @@ def answer_message(*, parent: Message, author: User, body: str, files: Sequence[
 
 
 @transaction.atomic
+def deactivate_annex(*, message: Message, user: User) -> list[Attachment]:
+    """« Désactiver » on an Annexe: all its files, so the annexe leaves the thread (FAQ: « Votre
+    annexe est supprimée »). Kept in storage, in the admin and as one Historique event; only
+    its author may. Returns the files deactivated now (none on a double click)."""
+    locked = Message.objects.select_for_update().select_related("dossier").get(pk=message.pk)
+    if locked.type != MessageType.ANNEX or locked.author_id != user.pk:
+        raise PermissionDenied("Only its author deactivates an Annexe.")
+    files = list(
+        Attachment.objects.select_for_update().filter(message=locked, is_active=True, uploaded_by=user).order_by("id")
+    )
+    if not files:
+        return []
+    now = timezone.now()
+    Attachment.objects.filter(pk__in=[f.pk for f in files]).update(
+        is_active=False, deactivated_at=now, deactivated_by=user
+    )
+    for item in files:
+        item.is_active, item.deactivated_at, item.deactivated_by = False, now, user
+    dossier_services.record_event(
+        dossier=locked.dossier,
+        kind=EventKind.ATTACHMENT_DEACTIVATED,
+        actor=user,
+        internal=locked.is_internal,
+        data={
+            "message_id": locked.pk,
+            "attachment_ids": [f.pk for f in files],
+            "name": locked.title or files[0].original_name,
+        },
+    )
+    return files
+
+
+@transaction.atomic
 def deactivate_attachment(*, attachment: Attachment, user: User) -> Attachment:
-    """« Désactiver »: hidden from the thread, kept in storage and in the admin; only the uploader may."""
+    """« Désactiver » one file: hidden from the thread, kept in storage and in the admin; only the
+    uploader may. An Annexe whose last file goes leaves the thread (``MessageQuerySet.in_thread``);
+    a message of another type keeps its text."""
     locked = Attachment.objects.select_for_update().select_related("message__dossier").get(pk=attachment.pk)
     if locked.uploaded_by_id != user.pk:
         raise PermissionDenied("Only the uploader deactivates an attachment.")
@@ -332,7 +367,7 @@ def check_complaint_move(*, previous: str, state: str) -> None:
     """Refuse a move :data:`COMPLAINT_MOVES` does not allow (staying in the same state is allowed)."""
     if state != previous and state not in COMPLAINT_MOVES.get(previous, set()):
         raise ComplaintMoveRefused(
-            _("Une plainte « %(from)s » ne peut pas passer à « %(to)s ».")
+            _("Une plainte « %(from)s » ne peut pas passer à « %(to)s ».")
             % {"from": ComplaintState(previous).label, "to": ComplaintState(state).label}
         )
 

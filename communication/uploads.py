@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+
+from .sizes import file_size
 
 
 def check_uploads(files: Sequence[UploadedFile]) -> None:
@@ -31,7 +32,7 @@ def check_uploads(files: Sequence[UploadedFile]) -> None:
     too_large = [str(upload.name) for upload in files if (upload.size or 0) > settings.ATTACHMENT_MAX_BYTES]
     if too_large:
         raise ValidationError(
-            _("Fichier trop volumineux (maximum %(max)s par fichier) : %(names)s.")
-            % {"max": filesizeformat(settings.ATTACHMENT_MAX_BYTES), "names": ", ".join(too_large)},
+            _("Fichier trop volumineux (maximum %(max)s par fichier) : %(names)s.")
+            % {"max": file_size(settings.ATTACHMENT_MAX_BYTES), "names": ", ".join(too_large)},
             code="file_too_large",
         )

@@ -50,7 +50,7 @@ def _form_error(form: MessageForm | ReplyForm, exc: ValidationError | Permission
 @dealer_required
 def message_list(request: DealerRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_or_404(request, pk, columns=False)
-    thread = Message.objects.visible_to(request.user).filter(dossier=dossier).thread()
+    thread = Message.objects.visible_to(request.user).filter(dossier=dossier).in_thread().thread()
     page = Paginator(thread, THREAD_PAGE_SIZE).get_page(request.GET.get("page"))
     dossier_services.mark_dossier_seen(user=request.user, dossier=dossier)
     return render(
@@ -111,7 +111,7 @@ def message_create(request: DealerRequest, pk: int) -> HttpResponse:
 def message_reply(request: DealerRequest, pk: int, message: int) -> HttpResponse:
     dossier = get_dossier_or_404(request, pk)
     parent = get_object_or_404(
-        Message.objects.visible_to(request.user).select_related("author"), pk=message, dossier=dossier
+        Message.objects.visible_to(request.user).in_thread().select_related("author"), pk=message, dossier=dossier
     )
     form = ReplyForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -167,10 +167,33 @@ def attachment_deactivate(request: DealerRequest, pk: int, attachment: int) -> H
     form = ConfirmForm(request.POST if request.method == "POST" else None)
     if form.is_bound and form.is_valid():
         services.deactivate_attachment(attachment=item, user=request.user)
-        messages.success(request, _("L'annexe « %(name)s » a été désactivée.") % {"name": item.original_name})
+        messages.success(request, _("L'annexe « %(name)s » a été désactivée.") % {"name": item.original_name})
         return redirect(_thread_url(dossier))
     return render(
         request,
         "communication/attachment_deactivate.html",
-        {"dossier": dossier, "tab": "communication", "attachment": item, "form": form},
+        {"dossier": dossier, "tab": "communication", "name": item.original_name, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@dealer_required
+def annex_deactivate(request: DealerRequest, pk: int, message: int) -> HttpResponse:
+    """The gear of an Annexe card. GET: a confirmation page (works without JavaScript);
+    POST: « Désactiver » every file of the annexe, which then leaves the thread."""
+    dossier = get_dossier_or_404(request, pk)
+    annex = get_object_or_404(
+        Message.objects.visible_to(request.user).in_thread(), pk=message, dossier=dossier, type=MessageType.ANNEX
+    )
+    if annex.author_id != request.user.pk:
+        raise Http404  # only its author may, as for a single file
+    form = ConfirmForm(request.POST if request.method == "POST" else None)
+    if form.is_bound and form.is_valid():
+        services.deactivate_annex(message=annex, user=request.user)
+        messages.success(request, _("L'annexe « %(name)s » a été désactivée.") % {"name": annex.title})
+        return redirect(_thread_url(dossier))
+    return render(
+        request,
+        "communication/attachment_deactivate.html",
+        {"dossier": dossier, "tab": "communication", "name": annex.title, "form": form},
     )

@@ -19,7 +19,7 @@ def _status_label(value: object) -> str:
 
 
 def status_changed(data: Mapping[str, Any]) -> str:
-    return _("« %(old)s » → « %(new)s »") % {
+    return _("« %(old)s » → « %(new)s »") % {
         "old": _status_label(data.get("from")),
         "new": _status_label(data.get("to")),
     }
@@ -28,7 +28,7 @@ def status_changed(data: Mapping[str, Any]) -> str:
 def order_placed(data: Mapping[str, Any]) -> str | None:
     if not data.get("order_number"):
         return None
-    return _("Numéro de commande : %(number)s") % {"number": data["order_number"]}
+    return _("Numéro de commande : %(number)s") % {"number": data["order_number"]}
 
 
 def copied(data: Mapping[str, Any]) -> str | None:
@@ -39,7 +39,15 @@ def copied(data: Mapping[str, Any]) -> str | None:
     return None
 
 
+def contact_changed(data: Mapping[str, Any]) -> str:
+    return _("« %(old)s » → « %(new)s »") % {
+        "old": data.get("from_name") or "–",
+        "new": data.get("to_name") or "–",
+    }
+
+
 def register() -> None:
     history.register_describer(EventKind.STATUS_CHANGED, status_changed)
     history.register_describer(EventKind.ORDER_PLACED, order_placed)
     history.register_describer(EventKind.COPIED, copied)
+    history.register_describer(EventKind.CONTACT_CHANGED, contact_changed)

@@ -43,7 +43,7 @@ class OverviewForm(forms.Form):
         label=_("Rechercher"),
         required=False,
         max_length=100,
-        error_messages={"max_length": _("La recherche est limitée à %(limit_value)d caractères ; elle a été ignorée.")},
+        error_messages={"max_length": _("La recherche est limitée à %(limit_value)d caractères ; elle a été ignorée.")},
         widget=forms.TextInput(
             attrs={
                 "type": "search",

@@ -47,9 +47,23 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("Annulé")
 
 
+def in_care_of(user: Any, prefix: str = "") -> Q:
+    """The dossiers a staff member looks after: those they are the contact person of, and
+    those without one whose customer they are the account manager of — who is mailed about
+    a dossier's messages (``communication.notifications``). ``prefix`` is the path to the
+    dossier (``"dossier__"`` from a message)."""
+    return Q(**{f"{prefix}contact_person": user}) | Q(
+        **{f"{prefix}contact_person__isnull": True, f"{prefix}customer__account_manager": user}
+    )
+
+
 class DossierQuerySet(models.QuerySet["Dossier"]):
     def for_customer(self, customer: Customer) -> DossierQuerySet:
         return self.filter(customer=customer)
+
+    def in_care_of(self, user: User) -> DossierQuerySet:
+        """The staff member's own dossiers (see :func:`in_care_of`)."""
+        return self.filter(in_care_of(user))
 
     def with_list_columns(self) -> DossierQuerySet:
         return self.select_related("product", "product_group", "contact_person")
@@ -193,6 +207,7 @@ class EventKind(models.TextChoices):
     DOCUMENT_GENERATED = "document_generated", _("Document généré")
     ATTACHMENT_DEACTIVATED = "attachment_deactivated", _("Annexe désactivée")
     COPIED = "copied", _("Dossier copié")
+    CONTACT_CHANGED = "contact_changed", _("Personne de contact modifiée")
 
 
 class HistoryEventQuerySet(models.QuerySet["HistoryEvent"]):

@@ -183,7 +183,7 @@ def dossier_transition(request: DealerRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("Le dossier %(number)s est maintenant au statut « %(status)s ».")
+            _("Le dossier %(number)s est maintenant au statut « %(status)s ».")
             % {"number": dossier.number, "status": dossier.get_status_display()},
         )
     return redirect("dossiers:dossier-detail", pk=dossier.pk)

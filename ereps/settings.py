@@ -162,6 +162,8 @@ if PASSWORD_RESET_LIMIT_WINDOW < 1:
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("nl", "Nederlands"), ("de", "Deutsch"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Date formats of our own where Django's differ from what our readers expect (ereps/formats/).
+FORMAT_MODULE_PATH = ["ereps.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="Europe/Brussels")
 USE_I18N = True
 USE_TZ = True

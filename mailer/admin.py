@@ -97,8 +97,8 @@ class OutboundMailAdmin(admin.ModelAdmin):
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d e-mail ignoré : seuls les e-mails en échec peuvent être renvoyés.",
-                    "%(count)d e-mails ignorés : seuls les e-mails en échec peuvent être renvoyés.",
+                    "%(count)d e-mail ignoré : seuls les e-mails en échec peuvent être renvoyés.",
+                    "%(count)d e-mails ignorés : seuls les e-mails en échec peuvent être renvoyés.",
                     skipped,
                 )
                 % {"count": skipped},

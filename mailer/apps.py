@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class MailerConfig(AppConfig):
     name = "mailer"
     verbose_name = _("E-mails")
+
+    def ready(self) -> None:
+        from . import work_queue
+
+        work_queue.register()

@@ -57,6 +57,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .addresses import clean_sender_name
+from .headers import set_one_line_subject
 from .models import MailStatus, OutboundMail
 
 logger = logging.getLogger(__name__)
@@ -121,12 +122,21 @@ def _claim(mail_id: int, *, ignore_backoff: bool) -> tuple[OutboundMail, uuid.UU
     return mail, token
 
 
+class OutboxMessage(EmailMultiAlternatives):
+    """Django's message, with the Subject on one line (see :mod:`mailer.headers`)."""
+
+    def message(self, *args: Any, **kwargs: Any) -> Any:
+        built = super().message(*args, **kwargs)  # checks the subject for line breaks (header injection)
+        set_one_line_subject(built, str(self.subject))
+        return built
+
+
 def build_message(mail: OutboundMail) -> EmailMultiAlternatives:
     """The Django message for a row: same Message-ID on every attempt."""
     default_name, default_address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     # Cleaned again at sending: rows queued before the rule, or written by hand, follow it too.
     from_email = formataddr((clean_sender_name(mail.from_name or default_name), default_address))
-    message = EmailMultiAlternatives(
+    message = OutboxMessage(
         subject=mail.subject,
         body=mail.body_text,
         from_email=from_email,

@@ -30,6 +30,7 @@ class SmtpSink:
     host: str
     port: int
     messages: list[EmailMessage] = field(default_factory=list)
+    raw: list[bytes] = field(default_factory=list)  # each message as it crossed the wire
     envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
     fail_next: int = 0  # answer the next N transactions with a temporary error
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -41,6 +42,7 @@ class SmtpSink:
                 return "451 4.3.0 Temporary failure, try again later"
             message = email.message_from_bytes(envelope.content, policy=email.policy.default)
             self.messages.append(message)  # type: ignore[arg-type]
+            self.raw.append(bytes(envelope.content))
             self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 OK"
 

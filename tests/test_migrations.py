@@ -140,3 +140,17 @@ def test_catalogue_rows_and_the_dossiers_pointing_at_them_survive_the_move(back_
         Dossier.objects.filter(pk=dossier.pk).update(product_id=dossier.product_id + 1000)
     ContentType.objects.clear_cache()
     assert {model: ContentType.objects.get_for_model(model).pk for model in (Product, ProductGroup)} == content_types
+
+
+def test_every_model_change_has_its_migration() -> None:
+    """A label, a help text or a constraint's message changed in a model (a typography fix,
+    a new Historique event kind) comes with its migration."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    except SystemExit as exc:
+        raise AssertionError(f"missing migrations:\n{out.getvalue()}") from exc

@@ -452,6 +452,8 @@ ADMIN_ACTIONS: dict[str, Action] = {
     "dossiers.dossier:advance_to_delivered": Action(lambda w: w.dossier, Refused(200), Ran(302), Ran(302)),
     "dossiers.dossier:advance_to_in_production": Action(lambda w: w.dossier, Refused(200), Ran(302), Ran(302)),
     "dossiers.dossier:cancel": Action(lambda w: w.dossier, Refused(200), Ran(302), Ran(302)),
+    # An intermediate page asks for the new contact person (200); the change needs « change dossier ».
+    "dossiers.dossier:change_contact_person": Action(lambda w: w.dossier, Refused(200), Ran(200), Ran(200)),
 }
 
 

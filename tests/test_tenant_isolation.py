@@ -97,6 +97,7 @@ DEALER_URLS: dict[str, Entry] = {
     "communication:message-list": Entry(_dossier, owned=True),
     "communication:message-create": Entry(_dossier, owned=True, form=True),
     "communication:message-reply": Entry(_message, owned=True, form=True),
+    "communication:annex-deactivate": Entry(_message, owned=True, form=True),
     "communication:attachment-download": Entry(_attachment, owned=True),
     "communication:attachment-deactivate": Entry(_attachment, owned=True, form=True),
 }

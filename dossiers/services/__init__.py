@@ -5,6 +5,7 @@ transitions. Import from here: the split is an internal matter.
 """
 
 from .core import (
+    change_contact_person,
     copy_dossier,
     create_dossier,
     mark_dossier_seen,
@@ -28,6 +29,7 @@ __all__ = [
     "TransitionRefused",
     "advance_status",
     "cancel_dossier",
+    "change_contact_person",
     "copy_dossier",
     "create_dossier",
     "mark_dossier_seen",

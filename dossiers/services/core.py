@@ -1,12 +1,15 @@
-"""Writes on dossiers outside the status workflow: creation, copy, history, read marks, favourites."""
+"""Writes on dossiers outside the status workflow: creation, copy, contact person, history, read marks,
+favourites."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Customer, User
 from catalogue.models import Product
@@ -53,6 +56,38 @@ def copy_dossier(*, dossier: Dossier, user: User) -> Dossier:
     record_event(dossier=copy, kind=EventKind.COPIED, actor=user, data={"copied_from": dossier.number})
     record_event(dossier=dossier, kind=EventKind.COPIED, actor=user, data={"copied_to": copy.number})
     return copy
+
+
+@transaction.atomic
+def change_contact_person(*, dossier: Dossier, contact_person: User, user: User) -> Dossier:
+    """Staff hand a dossier to another contact person (admin action); the Historique says who and when.
+
+    The new contact person is an active staff member: they receive the dossier's remarks.
+    Choosing the one it already has changes nothing and writes nothing.
+    """
+    if not user.is_staff:
+        raise PermissionDenied("Staff choose a dossier's contact person.")
+    if not (contact_person.is_staff and contact_person.is_active):
+        raise ValidationError(_("La personne de contact est un collaborateur actif du fabricant."), code="not_staff")
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    previous = locked.contact_person
+    if previous is not None and previous.pk == contact_person.pk:
+        return locked
+    locked.contact_person = contact_person
+    locked.save(update_fields=["contact_person", "updated_at"])
+    # Names as they were: the event reads the same after someone is renamed or leaves.
+    record_event(
+        dossier=locked,
+        kind=EventKind.CONTACT_CHANGED,
+        actor=user,
+        data={
+            "from": previous.pk if previous else None,
+            "from_name": previous.display_name if previous else "",
+            "to": contact_person.pk,
+            "to_name": contact_person.display_name,
+        },
+    )
+    return locked
 
 
 def record_event(

@@ -54,40 +54,40 @@ def _transition(
     if role not in workflow.action_roles(action):
         if role is Role.DEALER:
             raise TransitionRefused(
-                _("L'action « %(action)s » est réservée aux collaborateurs de %(manufacturer)s.")
+                _("L'action « %(action)s » est réservée aux collaborateurs de %(manufacturer)s.")
                 % {"action": _action_label(action), "manufacturer": settings.MANUFACTURER_NAME}
             )
         raise TransitionRefused(
-            _("L'action « %(action)s » est réservée au revendeur.") % {"action": _action_label(action)}
+            _("L'action « %(action)s » est réservée au revendeur.") % {"action": _action_label(action)}
         )
     wanted = {target} if target is not None else workflow.targets_of(action)
     if locked.status in wanted and (expected is None or expected != locked.status):
         # A double click, or a colleague was quicker: nothing to do, and no second event.
         raise TransitionRefused(
-            _("Le dossier est déjà au statut « %(status)s ».") % {"status": _label(locked.status)}, already=True
+            _("Le dossier est déjà au statut « %(status)s ».") % {"status": _label(locked.status)}, already=True
         )
     if expected is not None and expected != locked.status:
         raise TransitionRefused(
-            _("Le statut du dossier a changé entre-temps ; il est maintenant « %(status)s ». Vérifiez puis réessayez.")
+            _("Le statut du dossier a changé entre-temps ; il est maintenant « %(status)s ». Vérifiez puis réessayez.")
             % {"status": _label(locked.status)}
         )
     move = workflow.find_transition(action, locked.status, target)
     if move is None:
         raise TransitionRefused(
-            _("L'action « %(action)s » n'est pas possible pour un dossier au statut « %(status)s ».")
+            _("L'action « %(action)s » n'est pas possible pour un dossier au statut « %(status)s ».")
             % {"action": _action_label(action), "status": _label(locked.status)}
         )
     if role not in move.roles:
         if role is Role.DEALER:
             raise TransitionRefused(
                 _(
-                    "Un dossier au statut « %(status)s » ne peut être modifié ainsi que par votre personne "
+                    "Un dossier au statut « %(status)s » ne peut être modifié ainsi que par votre personne "
                     "de contact chez %(manufacturer)s."
                 )
                 % {"status": _label(locked.status), "manufacturer": settings.MANUFACTURER_NAME}
             )
         raise TransitionRefused(
-            _("L'action « %(action)s » sur un dossier au statut « %(status)s » est réservée au revendeur.")
+            _("L'action « %(action)s » sur un dossier au statut « %(status)s » est réservée au revendeur.")
             % {"action": _action_label(action), "status": _label(locked.status)}
         )
     previous = locked.status

@@ -8,3 +8,10 @@ document.querySelectorAll("form[data-once]").forEach(function (form) {
     form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
   });
 });
+// The dossier's tabs scroll sideways on a phone: bring the current one into view.
+document.querySelectorAll(".dossier-tabs .nav-link.active").forEach(function (tab) {
+  var strip = tab.closest(".dossier-tabs");
+  if (strip.scrollWidth > strip.clientWidth) {
+    strip.scrollLeft = tab.offsetLeft - (strip.clientWidth - tab.offsetWidth) / 2;
+  }
+});

@@ -48,7 +48,7 @@ def test_annex_remark_and_internal_message_as_in_the_faq(
     assert page.get_by_role("link", name="plan façade.pdf").is_visible()
 
     # « roue dentée » → « Désactiver »: the annex disappears from the thread.
-    page.get_by_role("button", name="Actions pour plan façade.pdf").click()
+    page.get_by_role("button", name="Actions de l'annexe Plans").click()
     page.get_by_role("button", name="Désactiver").click()
     page.wait_for_load_state("domcontentloaded")
     assert page.get_by_text("a été désactivée").is_visible()

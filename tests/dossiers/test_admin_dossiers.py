@@ -39,8 +39,8 @@ def test_illegal_action_is_reported_per_dossier_and_applies_to_the_others(
     active = DossierFactory(customer=owner.customer, status=Status.ACTIVE)
     response = _act(superuser_client, "advance_to_delivered", ordered, active)
     body = unescape(response.content.decode())
-    assert f"{ordered.number} : L'action « Faire avancer le statut » n'est pas possible" in body
-    assert f"{active.number} : " in body
+    assert f"{ordered.number} : L'action « Faire avancer le statut » n'est pas possible" in body
+    assert f"{active.number} : " in body
     ordered.refresh_from_db()
     active.refresh_from_db()
     assert (ordered.status, active.status) == (Status.ORDERED, Status.ACTIVE)

@@ -38,7 +38,7 @@ def test_request_quote_then_back_to_active(owner_client: Client, dossier: Dossie
     response = owner_client.post(
         _transition_url(dossier), {"action": "request_quote", "expected": "active"}, follow=True
     )
-    assert "est maintenant au statut « Offre »" in " ".join(_messages(response))
+    assert "est maintenant au statut « Offre »" in " ".join(_messages(response))
     assert "Retour au statut Actif" in unescape(response.content.decode())
     owner_client.post(_transition_url(dossier), {"action": "reopen_dossier", "expected": "quote"})
     dossier.refresh_from_db()
@@ -51,7 +51,7 @@ def test_double_submit_does_one_thing_and_says_so(owner_client: Client, dossier:
     owner_client.post(_transition_url(dossier), data, follow=True)
     response = owner_client.post(_transition_url(dossier), data, follow=True)
     assert response.status_code == 200
-    assert _messages(response) == ["Le dossier est déjà au statut « Annulé »."]
+    assert _messages(response) == ["Le dossier est déjà au statut « Annulé »."]
     assert HistoryEvent.objects.filter(dossier=dossier, kind=EventKind.STATUS_CHANGED).count() == 1
 
 
@@ -155,7 +155,7 @@ def test_history_is_newest_first_with_actor_and_internal_events(
     events = list(response.context["page"].object_list)
     assert [e.kind for e in events] == [EventKind.STATUS_CHANGED, EventKind.MESSAGE_POSTED, EventKind.STATUS_CHANGED]
     body = unescape(response.content.decode())
-    assert body.index("« Offre » → « Annulé »") < body.index("« Actif » → « Offre »")
+    assert body.index("« Offre » → « Annulé »") < body.index("« Actif » → « Offre »")
     assert "Sophie Vermeulen" in body  # staff actor
     assert "Interne" in body  # dealers see their internal events
 

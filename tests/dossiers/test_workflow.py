@@ -122,7 +122,7 @@ def test_refused_transition_changes_nothing(
 @pytest.mark.django_db
 def test_ordering_a_cancelled_dossier_is_refused_with_a_clear_message(owner: User) -> None:
     dossier = _dossier_in(S.CANCELLED, owner)
-    with pytest.raises(services.TransitionRefused, match=r"« Passer la commande » n.est pas possible.*« Annulé »"):
+    with pytest.raises(services.TransitionRefused, match=r"« Passer la commande » n.est pas possible.*« Annulé »"):
         services.mark_ordered(dossier=dossier, user=owner)
 
 
@@ -153,7 +153,7 @@ def test_dealer_of_another_customer_is_refused(outsider: User, owner: User) -> N
 def test_repeating_a_transition_says_already_there_and_writes_no_second_event(owner: User) -> None:
     dossier = _dossier_in(S.ACTIVE, owner)
     services.request_quote(dossier=dossier, user=owner, expected=S.ACTIVE)
-    with pytest.raises(services.TransitionRefused, match="déjà au statut « Offre »") as refusal:
+    with pytest.raises(services.TransitionRefused, match="déjà au statut « Offre »") as refusal:
         services.request_quote(dossier=dossier, user=owner, expected=S.ACTIVE)
     assert refusal.value.already
     assert HistoryEvent.objects.filter(dossier=dossier, kind=EventKind.STATUS_CHANGED).count() == 1
@@ -202,7 +202,7 @@ def test_status_event_reads_in_the_readers_words(owner: User) -> None:
     dossier = _dossier_in(S.ACTIVE, owner)
     services.request_quote(dossier=dossier, user=owner)
     event = HistoryEvent.objects.get(dossier=dossier)
-    assert event.description == "« Actif » → « Offre »"
+    assert event.description == "« Actif » → « Offre »"
 
 
 def _race(calls: list[Callable[[], Any]]) -> list[Any]:
