@@ -6,7 +6,9 @@ from functools import cache
 from pathlib import Path
 
 from catalogue.definition import CatalogueDefinition
+from catalogue.models import CatalogueVersion
 from catalogue.schema import parse_catalogue
+from catalogue.services import store_catalogue
 
 DEMO_PATH = Path(__file__).resolve().parents[2] / "catalogue" / "data" / "demo.yaml"
 
@@ -14,3 +16,8 @@ DEMO_PATH = Path(__file__).resolve().parents[2] / "catalogue" / "data" / "demo.y
 @cache
 def demo_catalogue() -> CatalogueDefinition:
     return parse_catalogue(DEMO_PATH.read_text(encoding="utf-8"), "demo.yaml")
+
+
+def load_demo_catalogue() -> CatalogueVersion:
+    """The demo catalogue stored as a version (the parse is shared by the whole run)."""
+    return store_catalogue(catalogue=demo_catalogue(), filename="demo.yaml").version
