@@ -1,4 +1,4 @@
-"""``manage.py load_catalogue``: every load is a version, a bad file writes nothing, the same file twice is one version."""
+"""``manage.py load_catalogue``: each load is a version, a bad file writes nothing, a file loaded twice is one."""
 
 from __future__ import annotations
 
