@@ -193,6 +193,9 @@ class EventKind(models.TextChoices):
     DOCUMENT_GENERATED = "document_generated", _("Document généré")
     ATTACHMENT_DEACTIVATED = "attachment_deactivated", _("Annexe désactivée")
     COPIED = "copied", _("Dossier copié")
+    # Written by the configurator (and described by it, see dossiers.history).
+    ITEMS_ORDERED = "items_ordered", _("Articles commandés")
+    LINES_COPIED = "lines_copied", _("Configuration copiée")
 
 
 class HistoryEventQuerySet(models.QuerySet["HistoryEvent"]):
