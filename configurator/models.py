@@ -36,6 +36,10 @@ class OrderLineQuerySet(models.QuerySet["OrderLine"]):
         """The dossier's lines in their order, with what the tab shows of each."""
         return self.filter(dossier=dossier).select_related("product").order_by("position", "pk")
 
+    def roofs(self) -> OrderLineQuerySet:
+        """Lines an accessory can attach to: with a width and a projection (configurator.context)."""
+        return self.filter(evaluated_values__has_key="width_mm").filter(evaluated_values__has_key="projection_mm")
+
 
 class OrderLine(models.Model):
     dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="lines")

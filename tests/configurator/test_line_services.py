@@ -176,7 +176,8 @@ def test_a_quantity_outside_1_to_99_is_refused(
         (
             Status.QUOTE,
             "quote",
-            "Ce dossier est au statut «\u00a0Offre\u00a0»\u00a0: revenez au statut Actif pour modifier sa configuration.",
+            "Ce dossier est au statut «\u00a0Offre\u00a0»\u00a0: revenez au statut Actif pour modifier sa "
+            "configuration.",
         ),
         (
             Status.ORDERED,

@@ -139,6 +139,8 @@ def test_an_order_snapshots_every_line_and_numbers_every_item(
     dossier = Dossier.objects.get(pk=screens.pk)
     assert dossier.status == Status.ORDERED
     assert dossier.order_number.startswith("C2026")
+    second.refresh_from_db()
+    assert second.unit_net_amount is not None
     assert placed.net_total == Decimal("2870.00") + second.unit_net_amount
 
     first.refresh_from_db()
