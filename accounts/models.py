@@ -38,7 +38,7 @@ class Customer(models.Model):
         decimal_places=2,
         default=Decimal(0),
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
-        help_text=_("Remise sur le prix brut des configurations, de 0 à 100\u00a0%."),
+        help_text=_("Remise sur le prix brut des configurations, de 0 à 100 %."),
     )
     is_active = models.BooleanField(_("actif"), default=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
@@ -51,7 +51,7 @@ class Customer(models.Model):
             models.CheckConstraint(
                 condition=models.Q(discount_percent__gte=0, discount_percent__lte=100),
                 name="customer_discount_0_100",
-                violation_error_message=_("La remise doit être comprise entre 0 et 100\u00a0%."),
+                violation_error_message=_("La remise doit être comprise entre 0 et 100 %."),
             )
         ]
 

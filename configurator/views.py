@@ -122,9 +122,14 @@ def _editor(
     *,
     line: OrderLine | None,
 ) -> HttpResponse:
-    page: dict[str, Any] = {"dossier": dossier, "tab": "configurator", "line": line, "offered": offered}
+    page: dict[str, Any] = {
+        "dossier": dossier,
+        "tab": "configurator",
+        "line": line,
+        "offered": offered,
+        "product": product,
+    }
     if product is None or product_version is None:
-        page["product"] = product
         return render(request, "configurator/line_form.html", page)
     definition = product_version.compiled()
     parents = None
@@ -217,7 +222,6 @@ def _render(
     quantity = form.cleaned_data.get("quantity") if form.is_bound and hasattr(form, "cleaned_data") else None
     context = {
         **page,
-        "product": evaluated.product_version.product,
         "form": form,
         "refusal": refusal,
         "fields": editor.fields(
