@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 def current_product_version(product: Product | int) -> ProductVersion | None:
     """The product as the current catalogue version defines it; None when it is not in it."""
     return (
-        ProductVersion.objects.current().without_definition().select_related("version").filter(product=product).first()
+        # No ordering, no join: this runs on every live round trip of the line form.
+        ProductVersion.objects.current().without_definition().filter(product=product).order_by().first()
     )
 
 

@@ -56,7 +56,9 @@ def _post_only(request: DealerRequest) -> HttpResponse | None:
 @dealer_required
 def line_list(request: DealerRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_or_404(request, pk, columns=False)
-    lines = list(OrderLine.objects.of_dossier(dossier).select_related("product_version"))
+    lines = list(
+        OrderLine.objects.of_dossier(dossier).select_related("product_version").defer("product_version__definition")
+    )
     ordered = any(line.is_ordered for line in lines)
     items = list(WarrantyItem.objects.filter(dossier=dossier).order_by("line_id", "index")) if ordered else []
     current = CatalogueVersion.objects.current() if lines and not ordered else None
@@ -105,7 +107,8 @@ def line_create(request: DealerRequest, pk: int) -> HttpResponse:
 @dealer_required
 def line_update(request: DealerRequest, pk: int, line: int) -> HttpResponse:
     dossier = get_dossier_or_404(request, pk, columns=False)
-    found = get_object_or_404(OrderLine.objects.select_related("product", "parent__product"), pk=line, dossier=dossier)
+    # Without its roof: only an accessory reads it (one query more, for those lines only).
+    found = get_object_or_404(OrderLine.objects.select_related("product"), pk=line, dossier=dossier)
     if (refusal := not_editable(dossier)) is not None:
         messages.error(request, refusal.message)
         return redirect(_list_url(dossier, found))
@@ -240,10 +243,17 @@ def _render(
     return render(request, template, context)
 
 
+def _line_of(dossier: Dossier, pk: int) -> OrderLine:
+    """Line ``pk`` of ``dossier`` (already the request customer's), or 404."""
+    found = get_object_or_404(OrderLine, pk=pk, dossier=dossier)
+    found.dossier = dossier
+    return found
+
+
 @dealer_required
 def line_duplicate(request: DealerRequest, pk: int, line: int) -> HttpResponse:
     dossier = get_dossier_or_404(request, pk, columns=False)
-    found = get_object_or_404(OrderLine.objects.select_related("dossier"), pk=line, dossier=dossier)
+    found = _line_of(dossier, line)
     if refused := _post_only(request):
         return refused
     try:
@@ -261,7 +271,7 @@ def line_duplicate(request: DealerRequest, pk: int, line: int) -> HttpResponse:
 @dealer_required
 def line_delete(request: DealerRequest, pk: int, line: int) -> HttpResponse:
     dossier = get_dossier_or_404(request, pk, columns=False)
-    found = get_object_or_404(OrderLine.objects.select_related("dossier"), pk=line, dossier=dossier)
+    found = _line_of(dossier, line)
     if refused := _post_only(request):
         return refused
     try:
