@@ -135,7 +135,10 @@ def fields(
     *,
     language: str,
     show_required: bool,
+    live: bool = False,
 ) -> list[FieldView]:
+    """Every parameter's field. ``live``: for a round trip, which replaces only the messages
+    and the choices that depend on other answers, so the other option lists are not built."""
     by_field = evaluation.messages_by_field
     views = []
     for parameter in definition.parameters:
@@ -165,7 +168,7 @@ def fields(
                 option.key in chosen,
                 offered is None or option.key in offered,
             )
-            for option in parameter.options
+            for option in (parameter.options if offered is not None or not live else ())
             # A conditional choice lists what is offered now, and the dealer's own choice.
             if offered is None or option.key in offered or option.key in chosen
         ]

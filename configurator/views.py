@@ -14,14 +14,14 @@ from typing import Any
 from django.contrib import messages
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.tenancy import DealerRequest, dealer_required
+from accounts.tenancy import DealerRequest, dealer_required, get_owned_or_404
 from catalogue.models import CatalogueVersion, Product, ProductVersion
 from dossiers.access import get_dossier_or_404
 from dossiers.models import Dossier, Status
@@ -50,6 +50,14 @@ def _list_url(dossier: Dossier, line: OrderLine | None = None) -> str:
 def _post_only(request: DealerRequest) -> HttpResponse | None:
     """405 unless POST, checked after the ownership lookup (a foreign id is a 404 whatever the method)."""
     return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
+def _line_or_404(request: DealerRequest, pk: int, line: int) -> OrderLine:
+    """Line ``line`` of dossier ``pk`` among the request customer's, with both, in one query.
+
+    Without its roof: only an accessory reads it (one query more, for those lines only).
+    """
+    return get_owned_or_404(request, OrderLine.objects.select_related("dossier", "product"), pk=line, dossier_id=pk)
 
 
 @require_GET
@@ -106,9 +114,8 @@ def line_create(request: DealerRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @dealer_required
 def line_update(request: DealerRequest, pk: int, line: int) -> HttpResponse:
-    dossier = get_dossier_or_404(request, pk, columns=False)
-    # Without its roof: only an accessory reads it (one query more, for those lines only).
-    found = get_object_or_404(OrderLine.objects.select_related("product"), pk=line, dossier=dossier)
+    found = _line_or_404(request, pk, line)
+    dossier = found.dossier
     if (refusal := not_editable(dossier)) is not None:
         messages.error(request, refusal.message)
         return redirect(_list_url(dossier, found))
@@ -228,7 +235,7 @@ def _render(
         "form": form,
         "refusal": refusal,
         "fields": editor.fields(
-            evaluated.definition, raw, evaluated.evaluation, language=language, show_required=show_required
+            evaluated.definition, raw, evaluated.evaluation, language=language, show_required=show_required, live=live
         ),
         "result": editor.result(
             evaluated.definition,
@@ -243,17 +250,10 @@ def _render(
     return render(request, template, context)
 
 
-def _line_of(dossier: Dossier, pk: int) -> OrderLine:
-    """Line ``pk`` of ``dossier`` (already the request customer's), or 404."""
-    found = get_object_or_404(OrderLine, pk=pk, dossier=dossier)
-    found.dossier = dossier
-    return found
-
-
 @dealer_required
 def line_duplicate(request: DealerRequest, pk: int, line: int) -> HttpResponse:
-    dossier = get_dossier_or_404(request, pk, columns=False)
-    found = _line_of(dossier, line)
+    found = _line_or_404(request, pk, line)
+    dossier = found.dossier
     if refused := _post_only(request):
         return refused
     try:
@@ -270,8 +270,8 @@ def line_duplicate(request: DealerRequest, pk: int, line: int) -> HttpResponse:
 
 @dealer_required
 def line_delete(request: DealerRequest, pk: int, line: int) -> HttpResponse:
-    dossier = get_dossier_or_404(request, pk, columns=False)
-    found = _line_of(dossier, line)
+    found = _line_or_404(request, pk, line)
+    dossier = found.dossier
     if refused := _post_only(request):
         return refused
     try:

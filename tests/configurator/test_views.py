@@ -351,8 +351,8 @@ def test_the_live_round_trip_query_budget_is_constant(
     lines = [add(screens, owner, products["FX100"], FIXSCREEN) for _ in range(count)]
     data = _form(products["FX100"], {**FIXSCREEN, "width_mm": "2400"}, "recalculate", revision="1")
     owner_client.post(_update(lines[-1]), data, **LIVE)  # the definition compiled once per process
-    # session, user with customer, dossier, the line, its product's current definition
-    with django_assert_max_num_queries(5):
+    # session, user with customer, the line with its dossier, its product's current definition
+    with django_assert_max_num_queries(4):
         response = owner_client.post(_update(lines[-1]), data, **LIVE)
     assert response.status_code == 200 and 'data-width="2400"' in response.content.decode()
 
