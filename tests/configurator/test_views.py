@@ -368,3 +368,17 @@ def test_the_grille_form_needs_no_roof_and_a_loggia_form_offers_the_roofs(
     roof = add(terrace, owner, products["ALGV"], {"width_mm": "4500", "projection_mm": "3500"})
     form = owner_client.get(_create(terrace), {"product": products["LOGG"].pk}).content.decode()
     assert f'<option value="{roof.pk}">Ligne 1 – Algarve' in form
+
+
+def test_a_copied_line_whose_product_left_the_catalogue_says_so(
+    owner_client: Client, screens: Dossier, owner: User, products: dict[str, Product]
+) -> None:
+    add(screens, owner, products["FX150"], {"width_mm": "3000", "height_mm": "3000", "sensors": ["wind_io"]})
+    Product.objects.filter(code="FX150").update(is_active=False)
+    copy = dossier_services.copy_dossier(dossier=screens, user=owner)
+    line = OrderLine.objects.get(dossier=copy)
+    assert (line.error_count, line.unit_net_amount) == (1, None)
+    body = owner_client.get(_list(copy)).content.decode()
+    assert "Ce produit ne figure plus au catalogue actuel\u00a0: supprimez cette ligne." in body
+    refused = owner_client.post(reverse("configurator:order-place", kwargs={"pk": copy.pk}))
+    assert _messages(refused)[0] == "La commande n'a pas été passée\u00a0: un produit ne figure plus au catalogue."
