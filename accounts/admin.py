@@ -54,7 +54,7 @@ class UserInline(admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    list_display = ["number", "name", "language", "account_manager", "is_active", "created_at"]
+    list_display = ["number", "name", "language", "account_manager", "discount_percent", "is_active", "created_at"]
     list_filter = ["is_active", "language", "account_manager"]
     search_fields = ["number", "name"]
     list_select_related = ["account_manager"]

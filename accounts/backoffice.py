@@ -35,6 +35,8 @@ PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("mailer", "outboundmail", ("view", "change")),
     ("catalogue", "productgroup", ("view",)),
     ("catalogue", "product", ("view",)),
+    ("catalogue", "catalogueversion", ("view",)),
+    ("catalogue", "productversion", ("view",)),
 ]
 
 

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -28,6 +30,16 @@ class Customer(models.Model):
         limit_choices_to={"is_staff": True},
         help_text=_("Collaborateur du fabricant, personne de contact par défaut des nouveaux dossiers."),
     )
+    # The customer's discount on the gross price of every configured line (the Configurateur
+    # shows gross, discount and net; orders are placed at the net price).
+    discount_percent = models.DecimalField(
+        _("remise (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(0),
+        validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+        help_text=_("Remise sur le prix brut des configurations, de 0 à 100 %."),
+    )
     is_active = models.BooleanField(_("actif"), default=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
 
@@ -35,6 +47,13 @@ class Customer(models.Model):
         verbose_name = _("client")
         verbose_name_plural = _("clients")
         ordering = ["number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="customer_discount_0_100",
+                violation_error_message=_("La remise doit être comprise entre 0 et 100 %."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.number} – {self.name}"

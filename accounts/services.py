@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
 from django.urls import reverse
@@ -23,8 +25,14 @@ def password_set_path(user: User) -> str:
 
 @transaction.atomic
 def upsert_customer(
-    *, number: str, name: str, language: str = "fr", account_manager: User | None = None
+    *,
+    number: str,
+    name: str,
+    language: str = "fr",
+    account_manager: User | None = None,
+    discount_percent: Decimal | None = None,
 ) -> tuple[Customer, bool]:
+    """Create or update a customer; ``account_manager`` and ``discount_percent`` left None stay as they are."""
     customer, created = Customer.objects.select_for_update().get_or_create(
         number=number, defaults={"name": name, "language": language, "account_manager": account_manager}
     )
@@ -33,6 +41,8 @@ def upsert_customer(
         customer.language = language
         if account_manager is not None:
             customer.account_manager = account_manager
+    if discount_percent is not None:
+        customer.discount_percent = discount_percent
     customer.full_clean()
     customer.save()
     return customer, created

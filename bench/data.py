@@ -21,6 +21,7 @@ from django.utils import timezone
 from accounts.models import Customer, User
 from catalogue.models import Product, ProductGroup
 from communication.models import Message
+from configurator.models import OrderLine, WarrantyItem
 from dossiers.models import Dossier, DossierSeen, EventKind, Favourite, HistoryEvent, Status
 
 BIG_CUSTOMER = "B000000"
@@ -237,6 +238,8 @@ def clear() -> None:
     with connection.cursor() as cursor:
         # Raw deletes: Django's cascade collector would load a million message objects first.
         for table, column in (
+            (WarrantyItem._meta.db_table, "dossier_id"),
+            (OrderLine._meta.db_table, "dossier_id"),
             (Message._meta.db_table, "dossier_id"),
             (HistoryEvent._meta.db_table, "dossier_id"),
             (DossierSeen._meta.db_table, "dossier_id"),
@@ -247,3 +250,34 @@ def clear() -> None:
     dossiers._raw_delete(dossiers.db)  # type: ignore[attr-defined]
     User.objects.filter(customer__number__startswith="B").delete()
     Customer.objects.filter(number__startswith="B").delete()
+
+
+CONFIGURATOR_REFERENCE = "Banc d'essai du Configurateur (20 lignes)"
+CONFIGURATOR_LINES = 20
+
+
+def configurator_dossier() -> Dossier:
+    """A dossier of the measured customer with 20 Fixscreen lines (made once, then reused).
+
+    Through the services, as a dealer makes it: the demo catalogue is loaded with
+    load_catalogue (unchanged if it already is) and each line is evaluated on save.
+    """
+    from pathlib import Path
+
+    from catalogue.services import load_catalogue
+    from configurator import services
+    from dossiers.services import create_dossier
+
+    demo = Path(__file__).resolve().parents[1] / "catalogue" / "data" / "demo.yaml"
+    load_catalogue(text=demo.read_text(encoding="utf-8"), filename=demo.name)
+    user = User.objects.get(email=BENCH_USER)
+    assert user.customer is not None
+    existing = Dossier.objects.filter(customer=user.customer, reference=CONFIGURATOR_REFERENCE).first()
+    if existing is not None and OrderLine.objects.filter(dossier=existing).count() == CONFIGURATOR_LINES:
+        return existing
+    fixscreen = Product.objects.get(code="FX100")
+    dossier = create_dossier(customer=user.customer, user=user, product=fixscreen, reference=CONFIGURATOR_REFERENCE)
+    for index in range(CONFIGURATOR_LINES):
+        values = {"width_mm": str(1200 + 100 * index), "height_mm": "2480", "sensors": ["wind_io"]}
+        services.add_line(dossier=dossier, user=user, product=fixscreen, values=values)
+    return dossier

@@ -3,10 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ConfiguratorConfig(AppConfig):
-    """The Configurateur tab's logic, at the top of the stack: it may use every other app.
-
-    No models yet: the catalogue it configures lives in ``catalogue``.
-    """
+    """The Configurateur, at the top of the stack: order lines, « Passer la commande »,
+    warranty items. It may use every other app; they tell it things through signals."""
 
     name = "configurator"
     verbose_name = _("Configurateur")
+
+    def ready(self) -> None:
+        from dossiers.signals import dossier_copied
+
+        from . import descriptions, receivers
+
+        descriptions.register()
+        dossier_copied.connect(receivers.copy_lines_of_copied_dossier, dispatch_uid="configurator-copy-lines")

@@ -10,6 +10,7 @@ class DossiersConfig(AppConfig):
     def ready(self) -> None:
         from accounts.models import Customer, User
         from catalogue.models import Product, ProductGroup
+        from catalogue.signals import catalogue_loaded
 
         from . import checks, descriptions, overview_cache  # noqa: F401  (checks: registers system checks)
         from .models import Dossier
@@ -29,5 +30,7 @@ class DossiersConfig(AppConfig):
             uid = f"dossiers-overview-cache-{sender.__name__}"
             post_save.connect(receiver, sender=sender, dispatch_uid=uid)
             post_delete.connect(receiver, sender=sender, dispatch_uid=uid)
+        # A catalogue load renames and withdraws products with update(), which sends no save signal.
+        catalogue_loaded.connect(overview_cache.catalogue_changed, dispatch_uid="dossiers-overview-catalogue-load")
         # A deploy runs migrate: templates and translations may have changed.
         post_migrate.connect(overview_cache.catalogue_changed, sender=self, dispatch_uid="dossiers-overview-deploy")

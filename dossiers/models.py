@@ -208,6 +208,9 @@ class EventKind(models.TextChoices):
     ATTACHMENT_DEACTIVATED = "attachment_deactivated", _("Annexe désactivée")
     COPIED = "copied", _("Dossier copié")
     CONTACT_CHANGED = "contact_changed", _("Personne de contact modifiée")
+    # Written by the configurator (and described by it, see dossiers.history).
+    ITEMS_ORDERED = "items_ordered", _("Articles commandés")
+    LINES_COPIED = "lines_copied", _("Configuration copiée")
 
 
 class HistoryEventQuerySet(models.QuerySet["HistoryEvent"]):

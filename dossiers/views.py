@@ -135,20 +135,14 @@ def dossier_create(request: DealerRequest, group: int) -> HttpResponse:
     return render(request, "dossiers/dossier_create.html", {"form": form, "group": product_group})
 
 
-def _tab(request: DealerRequest, pk: int, template: str, tab: str, *, columns: bool = True) -> HttpResponse:
-    return render(request, template, {"dossier": get_dossier_or_404(request, pk, columns=columns), "tab": tab})
+def _tab(request: DealerRequest, pk: int, template: str, tab: str) -> HttpResponse:
+    return render(request, template, {"dossier": get_dossier_or_404(request, pk), "tab": tab})
 
 
 @require_GET
 @dealer_required
 def dossier_detail(request: DealerRequest, pk: int) -> HttpResponse:
     return _tab(request, pk, "dossiers/dossier_detail.html", "information")
-
-
-@require_GET
-@dealer_required
-def dossier_configurator(request: DealerRequest, pk: int) -> HttpResponse:
-    return _tab(request, pk, "dossiers/dossier_configurator.html", "configurator", columns=False)
 
 
 @require_GET

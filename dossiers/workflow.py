@@ -60,6 +60,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(Action.REQUEST_QUOTE, Status.ACTIVE, Status.QUOTE, DEALER),
     Transition(Action.REOPEN, Status.QUOTE, Status.ACTIVE, DEALER),
     Transition(Action.ORDER, Status.ACTIVE, Status.ORDERED, DEALER),
+    # A quote the dealer accepts is ordered as it stands (« Passer la commande » on an Offre).
+    Transition(Action.ORDER, Status.QUOTE, Status.ORDERED, DEALER),
     # The service order placed in the Configurateur after a « Demande de service ».
     Transition(Action.ORDER, Status.SERVICE_REQUESTED, Status.ORDERED, DEALER),
     Transition(Action.ADVANCE, Status.ORDERED, Status.IN_PRODUCTION, STAFF),

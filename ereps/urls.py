@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     # The Communication tab of a dossier is the communication app's thread.
     path("dossiers/<int:pk>/communication/", include("communication.urls")),
+    # The Configurateur tab: the configurator app's order lines.
+    path("dossiers/<int:pk>/configurator/", include("configurator.urls")),
     path("dossiers/", include("dossiers.urls")),
     path("admin/", admin.site.urls),
 ]

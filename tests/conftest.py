@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from accounts.backoffice import backoffice_group
 from accounts.models import Customer, User
@@ -120,6 +121,14 @@ def _cache_namespace(settings) -> None:  # type: ignore[no-untyped-def]
     password-reset counters (and cached pages) of one test must not reach the next."""
     default = {**settings.CACHES["default"], "KEY_PREFIX": f"{RUN_CACHE_PREFIX}-{uuid.uuid4().hex[:8]}"}
     settings.CACHES = {**settings.CACHES, "default": default}
+
+
+@pytest.fixture(autouse=True)
+def _source_language() -> Iterator[None]:
+    """Each test starts in French, the source language: a request of an earlier test (by a
+    Dutch-speaking user, say) leaves its language active in the thread."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -13,8 +13,8 @@ from dossiers.models import Dossier
 MODELS = sorted(f"{m._meta.app_label}.{m._meta.model_name}" for m in admin.site._registry)
 
 # What the add page answers even a superuser: 403 where the admin only reads (the axes
-# logs, the outbox) or where rows are born in the portal only (dossiers, attachments,
-# complaints); 200 where staff create rows.
+# logs, the outbox, the catalogue, which comes from load_catalogue) or where rows are born
+# in the portal only (dossiers, attachments, complaints); 200 where staff create rows.
 ADD_PAGE_STATUS = {
     "accounts.customer": 200,
     "accounts.user": 200,
@@ -22,8 +22,10 @@ ADD_PAGE_STATUS = {
     "axes.accessattempt": 403,
     "axes.accessfailurelog": 403,
     "axes.accesslog": 403,
-    "catalogue.product": 200,
-    "catalogue.productgroup": 200,
+    "catalogue.catalogueversion": 403,
+    "catalogue.product": 403,
+    "catalogue.productgroup": 403,
+    "catalogue.productversion": 403,
     "communication.attachment": 403,
     "communication.complaint": 403,
     "communication.message": 200,  # a staff message, through post_message

@@ -58,3 +58,46 @@ def test_the_benchmark_data_command_exists_only_with_the_bench_settings() -> Non
     assert "bench" not in django_settings.INSTALLED_APPS
     assert get_commands()["seed_demo"] == "ereps"
     assert "bench_data" not in get_commands()
+
+
+def test_seed_demo_orders_every_dossier_past_offre_through_passer_la_commande(db: None, settings) -> None:  # type: ignore[no-untyped-def]
+    from catalogue.models import CatalogueVersion, Product
+    from configurator.models import OrderLine, WarrantyItem
+    from configurator.warranty import normalise
+
+    settings.DEBUG = True
+    out = _call("seed_demo")
+    assert CatalogueVersion.objects.get().source == "demo.yaml"
+    assert {"FX100", "FX150", "TPFX", "ALGV", "CAMG", "LOGG", "INVV", "HBX3", "SRV"} <= set(
+        Product.objects.active().values_list("code", flat=True)
+    )
+    ordered = Dossier.objects.filter(
+        status__in=[Status.ORDERED, Status.IN_PRODUCTION, Status.DELIVERED, Status.COMPLETED]
+    )
+    assert ordered.count() == 10  # five per customer
+    for dossier in ordered:
+        lines = list(OrderLine.objects.filter(dossier=dossier))
+        assert lines and all(line.snapshot is not None for line in lines), dossier.reference
+        assert dossier.order_number.startswith("C"), dossier.reference
+        items = WarrantyItem.objects.filter(dossier=dossier)
+        assert items.count() == sum(line.quantity for line in lines), dossier.reference
+        assert all(item.number in dossier.warranty_numbers for item in items)
+    for dossier in Dossier.objects.filter(status__in=[Status.ACTIVE, Status.QUOTE, Status.CANCELLED]):
+        assert OrderLine.objects.filter(dossier=dossier, snapshot__isnull=True).exists(), dossier.reference
+        assert not WarrantyItem.objects.filter(dossier=dossier).exists()
+    # A Terminé dossier with delivered items, for the after-sales flow; printed for a new user.
+    completed = WarrantyItem.objects.filter(dossier__status=Status.COMPLETED, dossier__customer__number="100200")
+    assert completed.exists()
+    showcase = WarrantyItem.objects.get(
+        dossier__reference="Appartement Gérard", dossier__customer__number="100200", index=1
+    )
+    assert f"order number     {showcase.dossier.order_number}" in out
+    assert f"warranty number  {showcase.display_number}  (Fixscreen 100 EVO, 2130 × 2480 mm, RAL 9016" in out
+    assert normalise(showcase.display_number) == showcase.number
+    # The second customer's discount shows on its lines.
+    janssens = OrderLine.objects.filter(dossier__customer__number="300400", product__code="FX100").first()
+    assert janssens is not None and janssens.snapshot is not None and janssens.snapshot["discount_percent"] == "8.00"
+    # Run again: nothing ordered twice, no new catalogue version.
+    counts = (OrderLine.objects.count(), WarrantyItem.objects.count(), CatalogueVersion.objects.count())
+    _call("seed_demo")
+    assert (OrderLine.objects.count(), WarrantyItem.objects.count(), CatalogueVersion.objects.count()) == counts

@@ -31,12 +31,13 @@ from django.utils import timezone
 
 from accounts.backoffice import backoffice_group
 from accounts.models import Customer, User
-from catalogue.models import Product, ProductGroup
+from catalogue.models import CatalogueVersion, Product, ProductGroup, ProductVersion
 from communication.models import Attachment, Complaint, Message, MessageType
 from communication.services import post_message
 from dossiers.models import Dossier, Status
 from mailer.models import OutboundMail
 from mailer.services import queue_mail
+from tests.catalogue.demo import load_demo_catalogue
 from tests.factories import CustomerFactory, DealerFactory, DossierFactory
 
 pytestmark = pytest.mark.django_db
@@ -104,6 +105,14 @@ class World:
     @property
     def group(self) -> ProductGroup:
         return self.dossier.product_group
+
+    @cached_property
+    def catalogue_version(self) -> CatalogueVersion:
+        return load_demo_catalogue()
+
+    @cached_property
+    def product_version(self) -> ProductVersion:
+        return self.catalogue_version.products.order_by("pk").first()
 
     @cached_property
     def auth_group(self) -> Group:
@@ -297,21 +306,11 @@ ADMIN_URLS: dict[str, Url] = {
         delete=NONE,
     ),
     **_model_rows("mailer_outboundmail", lambda w: w.mail, add=NONE, change=READ, delete=NONE),
-    # The catalogue: the Back-office reads it, superusers maintain it.
-    **_model_rows(
-        "catalogue_productgroup",
-        lambda w: w.group,
-        add=Url((403, 403), (403, 403), (200, 200)),
-        change=Url((200, 403), (200, 403), (200, 200)),
-        delete=ROOT_DELETES,
-    ),
-    **_model_rows(
-        "catalogue_product",
-        lambda w: w.product,
-        add=Url((403, 403), (403, 403), (200, 200)),
-        change=Url((200, 403), (200, 403), (200, 200)),
-        delete=ROOT_DELETES,
-    ),
+    # The catalogue: read-only for every staff member; it comes from load_catalogue only.
+    **_model_rows("catalogue_productgroup", lambda w: w.group, add=NONE, change=READ, delete=NONE),
+    **_model_rows("catalogue_product", lambda w: w.product, add=NONE, change=READ, delete=NONE),
+    **_model_rows("catalogue_catalogueversion", lambda w: w.catalogue_version, add=NONE, change=READ, delete=NONE),
+    **_model_rows("catalogue_productversion", lambda w: w.product_version, add=NONE, change=READ, delete=NONE),
 }
 
 
@@ -446,8 +445,14 @@ ADMIN_ACTIONS: dict[str, Action] = {
     "communication.complaint:mark_rejected": Action(lambda w: w.complaint, Refused(200), Ran(200), Ran(200)),
     "communication.complaint:mark_resolved": Action(lambda w: w.complaint, Refused(200), Ran(200), Ran(200)),
     "mailer.outboundmail:resend_selected": Action(lambda w: w.mail, Refused(200), Ran(302), Ran(302)),
-    "catalogue.product:delete_selected": Action(lambda w: w.product, Refused(200), Refused(200), Ran(200)),
-    "catalogue.productgroup:delete_selected": Action(lambda w: w.group, Refused(200), Refused(200), Ran(200)),
+    "catalogue.product:delete_selected": Action(lambda w: w.product, Refused(200), Refused(200), Refused(200)),
+    "catalogue.productgroup:delete_selected": Action(lambda w: w.group, Refused(200), Refused(200), Refused(200)),
+    "catalogue.catalogueversion:delete_selected": Action(
+        lambda w: w.catalogue_version, Refused(200), Refused(200), Refused(200)
+    ),
+    "catalogue.productversion:delete_selected": Action(
+        lambda w: w.product_version, Refused(200), Refused(200), Refused(200)
+    ),
     "dossiers.dossier:advance_to_completed": Action(lambda w: w.dossier, Refused(200), Ran(302), Ran(302)),
     "dossiers.dossier:advance_to_delivered": Action(lambda w: w.dossier, Refused(200), Ran(302), Ran(302)),
     "dossiers.dossier:advance_to_in_production": Action(lambda w: w.dossier, Refused(200), Ran(302), Ran(302)),

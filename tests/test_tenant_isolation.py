@@ -84,12 +84,31 @@ def _attachment(world: World) -> dict[str, Any]:
     return {"pk": world.dossier.pk, "attachment": _owner_annex(world).attachments.get().pk}
 
 
+def _line(world: World) -> dict[str, Any]:
+    """A line of the owner's dossier (created on first use), under the demo catalogue."""
+    from catalogue.models import Product
+    from configurator.evaluation import cache_on, current_product_version, evaluate_values
+    from configurator.models import OrderLine
+    from tests.catalogue.demo import load_demo_catalogue
+
+    line = OrderLine.objects.filter(dossier=world.dossier).first()
+    if line is None:
+        load_demo_catalogue()
+        product = Product.objects.get(code="FX100")
+        version = current_product_version(product)
+        assert version is not None
+        values = {"width_mm": "2130", "height_mm": "2480"}
+        line = OrderLine(dossier=world.dossier, position=1, product=product, values=values)
+        cache_on(line, evaluate_values(version, values, customer=world.dossier.customer))
+        line.save()
+    return {"pk": world.dossier.pk, "line": line.pk}
+
+
 DEALER_URLS: dict[str, Entry] = {
     "dossiers:dossier-list": Entry(_none, owned=False),
     "dossiers:dossier-create-group": Entry(_none, owned=False),
     "dossiers:dossier-create": Entry(lambda w: {"group": w.dossier.product_group_id}, owned=False, form=True),
     "dossiers:dossier-detail": Entry(_dossier, owned=True),
-    "dossiers:dossier-configurator": Entry(_dossier, owned=True),
     "dossiers:dossier-history": Entry(_dossier, owned=True),
     "dossiers:dossier-transition": Entry(_dossier, owned=True, post_only=True),
     "dossiers:dossier-copy": Entry(_dossier, owned=True, post_only=True),
@@ -100,6 +119,12 @@ DEALER_URLS: dict[str, Entry] = {
     "communication:annex-deactivate": Entry(_message, owned=True, form=True),
     "communication:attachment-download": Entry(_attachment, owned=True),
     "communication:attachment-deactivate": Entry(_attachment, owned=True, form=True),
+    "configurator:line-list": Entry(_dossier, owned=True),
+    "configurator:line-create": Entry(_dossier, owned=True, form=True),
+    "configurator:line-update": Entry(_line, owned=True, form=True),
+    "configurator:line-duplicate": Entry(_line, owned=True, post_only=True),
+    "configurator:line-delete": Entry(_line, owned=True, post_only=True),
+    "configurator:order-place": Entry(_dossier, owned=True, post_only=True),
 }
 
 # URLs that are not dealer pages: authentication, language, the admin (staff only).

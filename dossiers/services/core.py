@@ -16,12 +16,17 @@ from catalogue.models import Product
 
 from .. import overview_cache
 from ..models import Dossier, DossierSeen, EventKind, Favourite, HistoryEvent, Sequence
+from ..signals import dossier_copied
 
 
-def next_number(name: str) -> int:
-    """The next value of counter ``name``; must run inside the caller's transaction."""
+def next_number(name: str, count: int = 1) -> int:
+    """The next value of counter ``name``; must run inside the caller's transaction.
+
+    With ``count``, reserves that many values at once and returns the last of them (the
+    block is ``last - count + 1 … last``): an order of many items takes one lock, not one each.
+    """
     Sequence.objects.get_or_create(name=name)
-    Sequence.objects.filter(name=name).update(value=F("value") + 1)
+    Sequence.objects.filter(name=name).update(value=F("value") + count)
     return Sequence.objects.select_for_update().get(name=name).value
 
 
@@ -47,7 +52,9 @@ def copy_dossier(*, dossier: Dossier, user: User) -> Dossier:
     """A new ``Actif`` dossier with the information of ``dossier``; never its messages or history.
 
     Order data (order number, warranty numbers) belongs to the original order and stays
-    behind. The configuration is copied here too once the configurator stores one.
+    behind. The configuration is the configurator's: it copies its lines on the
+    ``dossier_copied`` signal, sent here inside this transaction, so a copy never exists
+    without them.
     """
     copy = create_dossier(customer=dossier.customer, user=user, product=dossier.product, reference=dossier.reference)
     if dossier.contact_person_id != copy.contact_person_id:
@@ -55,6 +62,7 @@ def copy_dossier(*, dossier: Dossier, user: User) -> Dossier:
         copy.save(update_fields=["contact_person", "updated_at"])
     record_event(dossier=copy, kind=EventKind.COPIED, actor=user, data={"copied_from": dossier.number})
     record_event(dossier=dossier, kind=EventKind.COPIED, actor=user, data={"copied_to": copy.number})
+    dossier_copied.send(sender=Dossier, source=dossier, copy=copy, user=user)
     return copy
 
 
@@ -109,6 +117,15 @@ def record_event(
         dossier.last_activity_at = event.created_at
         overview_cache.touch_customer(dossier.customer_id)
     return event
+
+
+def note_activity(*, dossier: Dossier) -> None:
+    """Bump the dossier's last activity to now, for a change that writes no Historique event
+    (a line of the Configurateur saved); runs in the writer's transaction."""
+    now = timezone.now()
+    Dossier.objects.filter(pk=dossier.pk).update(last_activity_at=now)
+    dossier.last_activity_at = now
+    overview_cache.touch_customer(dossier.customer_id)
 
 
 def note_message_posted(*, dossier: Dossier, at: datetime, internal: bool = False) -> None:

@@ -123,7 +123,7 @@ def reopen_dossier(*, dossier: Dossier, user: User, expected: str | None = None)
 
 @transaction.atomic
 def mark_ordered(*, dossier: Dossier, user: User, expected: str | None = None) -> Dossier:
-    """Actif or Demande de service → Commandé (dealer), giving the dossier its order number.
+    """Actif, Offre or Demande de service → Commandé (dealer), giving the dossier its order number.
 
     The status half of « Passer la commande »: the configurator's order service calls it
     in its own transaction, after writing the order lines. A service order after a

@@ -203,6 +203,7 @@ def test_users_cannot_be_changed_through_the_customer_page(backoffice_clerk: Use
             "name": customer.name,
             "language": customer.language,
             "account_manager": customer.account_manager_id or "",
+            "discount_percent": "0",
             "is_active": "on",
             "users-TOTAL_FORMS": "2",
             "users-INITIAL_FORMS": "1",

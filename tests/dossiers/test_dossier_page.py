@@ -247,20 +247,6 @@ def test_dossier_page_query_budget_is_constant(
     assert response.status_code == 200
 
 
-@pytest.mark.parametrize("rows", [1, 50])
-def test_configurator_tab_query_budget_is_constant(
-    owner_client: Client, owner: User, dossier: Dossier, rows: int, django_assert_max_num_queries
-) -> None:  # type: ignore[no-untyped-def]
-    DossierFactory.create_batch(rows, customer=owner.customer)
-    for _ in range(rows):
-        services.record_event(dossier=dossier, kind=EventKind.MESSAGE_POSTED, actor=owner)
-        services.note_message_posted(dossier=dossier, at=timezone.now())
-    with django_assert_max_num_queries(3):  # session, user with customer, dossier with its columns
-        response = owner_client.get(reverse("dossiers:dossier-configurator", kwargs={"pk": dossier.pk}))
-    assert response.status_code == 200
-    assert response.context["tab"] == "configurator"
-
-
 @pytest.mark.parametrize("page", ["-1", "abc", "99999"])
 def test_history_odd_page_numbers_never_fail(owner_client: Client, dossier: Dossier, page: str) -> None:
     response = owner_client.get(reverse("dossiers:dossier-history", kwargs={"pk": dossier.pk}), {"page": page})

@@ -93,7 +93,7 @@ def test_bad_dossier_ids_are_a_translated_404(owner_client: Client, dossier: Dos
     "tab",
     [
         "dossiers:dossier-detail",
-        "dossiers:dossier-configurator",
+        "configurator:line-list",
         "communication:message-list",
         "dossiers:dossier-history",
     ],

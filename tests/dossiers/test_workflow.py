@@ -27,6 +27,7 @@ ALLOWED: list[tuple[str, Status | None, Status, Status, str]] = [
     ("request_quote", None, S.ACTIVE, S.QUOTE, DEALER),
     ("reopen_dossier", None, S.QUOTE, S.ACTIVE, DEALER),
     ("mark_ordered", None, S.ACTIVE, S.ORDERED, DEALER),
+    ("mark_ordered", None, S.QUOTE, S.ORDERED, DEALER),
     ("mark_ordered", None, S.SERVICE_REQUESTED, S.ORDERED, DEALER),
     ("advance_status", S.IN_PRODUCTION, S.ORDERED, S.IN_PRODUCTION, STAFF),
     ("advance_status", S.DELIVERED, S.IN_PRODUCTION, S.DELIVERED, STAFF),
