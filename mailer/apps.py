@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MailerConfig(AppConfig):
     name = "mailer"
     verbose_name = _("E-mails")
+
+    def ready(self) -> None:
+        from ops import status
+
+        from .status_panel import PANEL
+
+        status.register(PANEL)

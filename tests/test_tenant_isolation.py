@@ -101,8 +101,9 @@ DEALER_URLS: dict[str, Entry] = {
     "communication:attachment-deactivate": Entry(_attachment, owned=True, form=True),
 }
 
-# URLs that are not dealer pages: authentication, language, the admin (staff only).
-PUBLIC_PREFIXES = ("accounts:", "admin:", "home")
+# URLs that are not dealer pages: authentication, language, the admin (staff only), and the
+# load balancer's probes /healthz and /readyz (no login, no customer data).
+PUBLIC_PREFIXES = ("accounts:", "admin:", "home", "ops:healthz", "ops:readyz")
 
 
 def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, Any]]:

@@ -5,6 +5,7 @@ transitions. Import from here: the split is an internal matter.
 """
 
 from .core import (
+    CopyLimitReached,
     copy_dossier,
     create_dossier,
     mark_dossier_seen,
@@ -25,6 +26,7 @@ from .status import (
 )
 
 __all__ = [
+    "CopyLimitReached",
     "TransitionRefused",
     "advance_status",
     "cancel_dossier",
