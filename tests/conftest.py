@@ -13,6 +13,7 @@ from django.test import Client
 from accounts.backoffice import backoffice_group
 from accounts.models import Customer, User
 from dossiers.models import Dossier
+from ops import breaker
 
 from .factories import CustomerFactory, DealerFactory, DossierFactory, StaffFactory, password_hash
 from .smtp import SmtpSink, smtp_sink  # noqa: F401  (fixture re-export)
@@ -120,6 +121,12 @@ def _cache_namespace(settings) -> None:  # type: ignore[no-untyped-def]
     password-reset counters (and cached pages) of one test must not reach the next."""
     default = {**settings.CACHES["default"], "KEY_PREFIX": f"{RUN_CACHE_PREFIX}-{uuid.uuid4().hex[:8]}"}
     settings.CACHES = {**settings.CACHES, "default": default}
+
+
+@pytest.fixture(autouse=True)
+def _redis_breakers_closed() -> None:
+    """A Redis a previous test stopped must not look down to this one (ops.breaker)."""
+    breaker.reset_all()
 
 
 @pytest.fixture(autouse=True)
