@@ -39,6 +39,13 @@ def _send_mail(mail_id: int) -> str:
     the attempt count and the due time, so a lost retry message is caught by the sweep.
     """
     outcome = delivery.deliver_mail(mail_id=mail_id)
+    # With the request id of the request that queued the mail (ops.request_id).
+    logger.info(
+        "Outbound mail %s: %s",
+        mail_id,
+        outcome.outcome.value,
+        extra={"mail_id": mail_id, "outcome": outcome.outcome.value},
+    )
     if outcome.outcome is delivery.Outcome.RETRY:
         enqueue_mail(mail_id=mail_id, countdown=outcome.retry_in)
     return outcome.outcome.value

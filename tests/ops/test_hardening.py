@@ -49,7 +49,9 @@ def test_public_pages_send_the_policies(client: Client, name: str) -> None:
     _assert_hardened(response, name, logged_in=False)
 
 
-def test_every_dealer_page_sends_the_policies_and_is_never_cached(owner: User, outsider: User, staff: User, dossier: Dossier) -> None:
+def test_every_dealer_page_sends_the_policies_and_is_never_cached(
+    owner: User, outsider: User, staff: User, dossier: Dossier
+) -> None:
     world = dealer_matrix.World(owner=owner, outsider=outsider, staff=staff, dossier=dossier)
     client = Client()
     client.force_login(owner)
@@ -69,7 +71,9 @@ def test_every_dealer_page_sends_the_policies_and_is_never_cached(owner: User, o
 def test_every_admin_page_sends_the_policies_and_is_never_cached(
     backoffice_viewer: User, backoffice_clerk: User, superuser: User, owner: User, colleague: User
 ) -> None:
-    world = staff_matrix.World(viewer=backoffice_viewer, clerk=backoffice_clerk, root=superuser, dealer=owner, colleague=colleague)
+    world = staff_matrix.World(
+        viewer=backoffice_viewer, clerk=backoffice_clerk, root=superuser, dealer=owner, colleague=colleague
+    )
     client = Client()
     client.force_login(superuser)
     checked = 0

@@ -87,7 +87,9 @@ def test_readyz_names_the_storage_when_the_upload_folder_cannot_exist(
 
 def test_readyz_names_the_migrations_when_one_is_not_applied(client: Client) -> None:
     with connection.cursor() as cursor:
-        cursor.execute("DELETE FROM django_migrations WHERE app = 'mailer' AND name = '0002_outboundmail_table_internal'")
+        cursor.execute(
+            "DELETE FROM django_migrations WHERE app = 'mailer' AND name = '0002_outboundmail_table_internal'"
+        )
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["failing"] == ["migrations"]
