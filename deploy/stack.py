@@ -42,6 +42,8 @@ BIN = Path(sys.executable).parent  # the virtualenv that runs this script
 
 HOST = "127.0.0.1"
 PORTS = {"https": 8443, "http": 8080, "web1": 8001, "web2": 8002, "redis": 6380, "s3": 9000, "s3_tls": 9443}
+# Each web node also behind TLS on a port of its own (no round robin): to pick a node.
+NODE_TLS_PORTS = {"web1": 8444, "web2": 8445}
 SMTP_PORT = 2525
 WEB_NODES = ("web1", "web2")
 WORKERS = ("worker1", "worker2")
@@ -55,15 +57,15 @@ INFRASTRUCTURE = ("redis", "s3", "smtp")
 APPLICATION = (*WEB_NODES, *WORKERS, "beat", "nginx")
 
 
-def stack_environment() -> dict[str, str]:
+def stack_environment(*, secret_key: str | None = None) -> dict[str, str]:
     """What every portal process of the stack gets: production settings (`check --deploy`
-    is clean under them), pointed at the stack's services."""
+    is clean under them, tests/test_deploy_check.py), pointed at the stack's services."""
     return {
         "DJANGO_SETTINGS_MODULE": "ereps.settings",
         "DEBUG": "false",
-        "SECRET_KEY": _secret_key(),
+        "SECRET_KEY": secret_key or _secret_key(),
         "ALLOWED_HOSTS": f"{HOST},localhost",
-        "CSRF_TRUSTED_ORIGINS": f"{URL},https://localhost:{PORTS['https']}",
+        "CSRF_TRUSTED_ORIGINS": ",".join([URL, f"https://localhost:{PORTS['https']}", *node_urls()]),
         "SITE_URL": URL,
         "DATABASE_URL": f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
         "CONN_MAX_AGE": "60",
@@ -230,10 +232,12 @@ def render_nginx_conf() -> Path:
         "S3_PORT": str(PORTS["s3"]),
         "S3_TLS_PORT": str(PORTS["s3_tls"]),
         "UPSTREAM_SERVERS": servers,
+        "NODE_ENTRY_POINTS": "\n".join(_node_entry_point(node) for node in WEB_NODES),
         # The largest form with files, plus 10 % for the multipart framing and the fields.
         "CLIENT_MAX_BODY_SIZE": str(int(settings.UPLOAD_REQUEST_MAX_BYTES * 1.1)),
     }
     text = (BASE / "deploy" / "nginx.conf.template").read_text()
+    text = text.replace("{{NODE_ENTRY_POINTS}}", values.pop("NODE_ENTRY_POINTS"))
     for name, value in values.items():
         text = text.replace("{{" + name + "}}", value)
     assert "{{" not in text, "a placeholder of nginx.conf.template was not filled"
@@ -245,6 +249,24 @@ def render_nginx_conf() -> Path:
     for folder in (temp, *temp.iterdir()):
         shutil.chown(folder, "www-data")
     return conf
+
+
+def _node_entry_point(node: str) -> str:
+    return f"""    server {{
+        listen {HOST}:{NODE_TLS_PORTS[node]} ssl;
+        client_max_body_size {{{{CLIENT_MAX_BODY_SIZE}}}};
+        location / {{
+            proxy_pass http://{HOST}:{PORTS[node]};
+            proxy_set_header Host $http_host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Request-ID $request_id;
+        }}
+    }}"""
+
+
+def node_urls() -> list[str]:
+    return [f"https://{HOST}:{NODE_TLS_PORTS[node]}" for node in WEB_NODES]
 
 
 def programs(nginx: str, nginx_conf: Path) -> dict[str, str]:
@@ -370,6 +392,7 @@ def up() -> None:
     manage("collectstatic", "--noinput", "-v0", quiet=True)
     say("Starting web nodes, workers, beat and nginx")
     supervisorctl("start", *APPLICATION)
+    supervisorctl("signal", "HUP", "nginx")  # a running nginx reads its (rewritten) configuration again
     for node in WEB_NODES:
         wait_for(f"{node}", lambda node=node: urllib.request.urlopen(
             f"http://{HOST}:{PORTS[node]}/healthz", timeout=2).status == 200)  # fmt: skip
@@ -406,8 +429,11 @@ def status() -> None:
 
 
 def print_env() -> None:
+    """For `eval`: the portal's environment, plus where the browser tests find the stack."""
     for key, value in stack_environment().items():
-        print(f"{key}='{value}'")
+        print(f"export {key}='{value}'")
+    print(f"export BROWSER_BASE_URL='{URL}'")
+    print(f"export BROWSER_NODE_URLS='{','.join(node_urls())}'")
 
 
 def main() -> None:
