@@ -1,6 +1,7 @@
 """`make stack` / `make stack-stop`: the portal as production runs it, on this machine.
 
     python deploy/stack.py up       # start everything (idempotent), print the URL and logins
+    python deploy/stack.py up --env OUTBOX_SWEEP_INTERVAL_SECONDS=15   # a setting for every process
     python deploy/stack.py down     # stop every process `up` started
     python deploy/stack.py status   # the processes and their state
     python deploy/stack.py env      # the environment the portal's processes get (shell syntax)
@@ -57,9 +58,24 @@ INFRASTRUCTURE = ("redis", "s3", "smtp")
 APPLICATION = (*WEB_NODES, *WORKERS, "beat", "nginx")
 
 
+OVERRIDES = HERE / "overrides.env"
+
+
 def stack_environment(*, secret_key: str | None = None) -> dict[str, str]:
     """What every portal process of the stack gets: production settings (`check --deploy`
-    is clean under them, tests/test_deploy_check.py), pointed at the stack's services."""
+    is clean under them, tests/test_deploy_check.py), pointed at the stack's services,
+    plus the `up --env KEY=VALUE` overrides of the last `up` (e.g. shorter outbox delays)."""
+    return {**_base_environment(secret_key=secret_key), **_overrides()}
+
+
+def _overrides() -> dict[str, str]:
+    if not OVERRIDES.exists():
+        return {}
+    pairs = (line.split("=", 1) for line in OVERRIDES.read_text().splitlines() if "=" in line)
+    return {key: value for key, value in pairs}
+
+
+def _base_environment(*, secret_key: str | None = None) -> dict[str, str]:
     return {
         "DJANGO_SETTINGS_MODULE": "ereps.settings",
         "DEBUG": "false",
@@ -359,9 +375,13 @@ def https_get(url: str, timeout: float = 3) -> tuple[int, bytes]:
 # --- commands --------------------------------------------------------------------------
 
 
-def up() -> None:
+def up(overrides: list[str]) -> None:
     for folder in (RUN, LOG, MAILDIR, TLS):
         folder.mkdir(parents=True, exist_ok=True)
+    for pair in overrides:
+        if "=" not in pair or not pair.split("=", 1)[0].isidentifier():
+            raise SystemExit(f"--env takes KEY=VALUE, not {pair!r}")
+    OVERRIDES.write_text("".join(f"{pair}\n" for pair in overrides))
     os.environ.update(stack_environment())
     sys.path.insert(0, str(BASE))
     import django
@@ -439,8 +459,19 @@ def print_env() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("command", choices=["up", "down", "status", "env"])
-    command = parser.parse_args().command
-    {"up": up, "down": down, "status": status, "env": print_env}[command]()
+    parser.add_argument(
+        "--env",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="up: a setting for every process of the stack, e.g. --env OUTBOX_SWEEP_INTERVAL_SECONDS=15 "
+        "(kept until the next up)",
+    )
+    args = parser.parse_args()
+    if args.command == "up":
+        up(args.env)
+    else:
+        {"down": down, "status": status, "env": print_env}[args.command]()
 
 
 if __name__ == "__main__":
