@@ -115,7 +115,12 @@ def page(browser: Any, live_server: Any, request: pytest.FixtureRequest) -> Iter
     page = context.new_page()
     # Every page runs under the Content-Security-Policy: anything it blocks is a failure.
     blocked: list[str] = []
-    page.on("console", lambda message: blocked.append(message.text) if "Content Security Policy" in message.text else None)
+
+    def _watch(message: Any) -> None:
+        if "Content Security Policy" in message.text:
+            blocked.append(message.text)
+
+    page.on("console", _watch)
     yield page
     rep = getattr(request.node, "rep_call", None)
     if rep is not None and rep.failed:
