@@ -93,5 +93,5 @@ def test_an_overview_cached_on_one_node_is_fresh_after_a_write_on_the_other(page
     with page.expect_navigation():
         page.get_by_role("button", name="Copier le dossier").click()
     copy = Dossier.objects.exclude(pk=source.pk).get()
-    expected: list[str] = [source.number, copy.number]
+    expected = [str(source.number), str(copy.number)]
     assert sorted(_rows(page, first)) == sorted(expected)
