@@ -415,6 +415,13 @@ def mail_account(run: Run, drain_timeout: float) -> dict[str, Any]:
     expected = {message_id for message_id, _status in rows}
     duplicates = {mid: n for mid, n in delivered.items() if mid in expected and n > 1}
     messages = Message.objects.filter(created_at__gte=run.started_at, author__email__startswith="load").count()
+    delays = sorted(
+        (sent - created).total_seconds()
+        for created, sent in OutboundMail.objects.filter(
+            created_at__gte=run.started_at, status=MailStatus.SENT
+        ).values_list("created_at", "sent_at")
+        if sent is not None
+    )
     return {
         "posts accepted (distinct forms)": len(run.posted_forms),
         "messages saved": messages,
@@ -423,6 +430,11 @@ def mail_account(run: Run, drain_timeout: float) -> dict[str, Any]:
         "mails missing": len(expected - set(delivered)),
         "mails delivered twice or more": len(duplicates),
         "outbox by status": counts,
+        "delay from queued to sent, p50 / p99 / max s": [
+            round(_percentile(delays, 0.5), 1),
+            round(_percentile(delays, 0.99), 1),
+            round(delays[-1], 1) if delays else 0.0,
+        ],
     }
 
 
