@@ -81,10 +81,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: the load balancer's probes skip the host check, the HTTPS redirect and sessions.
     "ops.middleware.ProbeMiddleware",
-    "ops.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files, hashed and compressed, before anything that reads the session.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A request id and a log line for every request past the static files.
+    "ops.middleware.RequestIdMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

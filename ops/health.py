@@ -12,7 +12,6 @@ in ``/readyz``'s body and on the staff page (« État du service »).
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,8 +24,6 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
 from . import heartbeat
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
