@@ -534,6 +534,11 @@ def main() -> None:
     args = parser.parse_args()
     if stack.https_get(f"{stack.URL}/readyz")[0] != 200:
         raise SystemExit("The stack is not ready: run `make stack` first.")
+    own_redis = f"redis://{stack.HOST}:{stack.PORTS['redis']}/0"
+    if not args.no_faults and (
+        os.environ["REDIS_URL"] != own_redis or "RUNNING" not in supervisorctl("status", "redis")
+    ):
+        raise SystemExit(f"The faults restart and freeze Redis: the stack must run its own ({own_redis}).")
     dealers_data = prepare(args.dealers)
     run = Run(started_monotonic=time.monotonic(), started_at=timezone.now())
     run.note(f"{args.dealers} dealers for {args.duration:.0f}s against {stack.URL}")

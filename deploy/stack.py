@@ -332,8 +332,8 @@ def write_supervisor_conf(commands: dict[str, str]) -> None:
             f"command={command}",
             f"directory={BASE}",
             f"environment={env}",
-            # Infrastructure first; the portal's processes once the database is migrated.
-            f"autostart={'true' if name in INFRASTRUCTURE else 'false'}",
+            # Started by `up` in order: infrastructure first, the portal once the database is migrated.
+            "autostart=false",
             "autorestart=true",  # a process that dies, whatever the exit, is started again
             "startsecs=2",
             "startretries=1000",
@@ -394,13 +394,17 @@ def up(overrides: list[str]) -> None:
     run([nginx, "-t", "-q", "-c", str(nginx_conf)], quiet=True)
     write_supervisor_conf(programs(nginx, nginx_conf))
 
+    infrastructure = list(INFRASTRUCTURE)
     if supervisord_running():
         say("supervisord already runs: reloading its configuration")
         supervisorctl("update")
     else:
+        if port_open(PORTS["redis"]):  # a Redis runs there already: use it, do not start another
+            say(f"A Redis already answers on port {PORTS['redis']}: the stack uses it")
+            infrastructure.remove("redis")
         say("Starting supervisord (Redis, S3, SMTP first)")
         run([str(BIN / "supervisord"), "-c", str(SUPERVISOR_CONF)], quiet=True)
-    supervisorctl("start", *INFRASTRUCTURE)
+    supervisorctl("start", *infrastructure)
     wait_for("Redis", lambda: port_open(PORTS["redis"]))
     wait_for("the S3 server", lambda: port_open(PORTS["s3"]))
     wait_for("the SMTP sink", lambda: port_open(SMTP_PORT))
