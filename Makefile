@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 DEMO_ENV := DEBUG=true
 
-.PHONY: help install run test lint messages check clean bench
+.PHONY: help install run test lint messages check clean bench stack stack-stop stack-status
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -42,6 +42,15 @@ messages: ## extract the UI strings into locale/*/LC_MESSAGES/django.po
 	$(DEMO_ENV) $(BIN)/python manage.py makemessages -l fr -l nl -l de -l en --ignore=.venv --ignore=var --no-obsolete
 
 check: lint test ## everything CI runs
+
+stack: install ## production-like: nginx, 2 web nodes, 2 workers, beat, Redis, PostgreSQL, S3, SMTP (see docs/deploy.md)
+	$(BIN)/python deploy/stack.py up
+
+stack-stop: ## stop every process `make stack` started
+	$(BIN)/python deploy/stack.py down
+
+stack-status: ## the processes of `make stack` and their state
+	$(BIN)/python deploy/stack.py status
 
 bench: ## the overview benchmark (see bench/README.md)
 	$(BIN)/python bench/run.py

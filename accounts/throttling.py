@@ -18,6 +18,11 @@ Both count the visitor's IP address as ``client_ip`` finds it (see TRUSTED_PROXY
 Password reset: at most PASSWORD_RESET_LIMIT_PER_ADDRESS requests for one address and
 PASSWORD_RESET_LIMIT_PER_IP from one IP address per PASSWORD_RESET_LIMIT_WINDOW seconds,
 counted in the shared cache whether or not an account has that address.
+
+Per-user budgets (:func:`take_user_allowance`), for actions a logged-in user could repeat
+in a loop: « Copier le dossier » (COPY_DOSSIER_LIMIT_PER_HOUR) and the recipients of
+E-mail messages (EMAIL_RECIPIENTS_LIMIT_PER_HOUR). The services that own those actions
+ask for the allowance and refuse with a message in the user's language.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 from axes.attempts import get_cool_off_threshold
@@ -120,11 +126,37 @@ def password_reset_allowed(request: HttpRequest, email: str) -> bool:
     return allowed
 
 
-def _hit(key: str, window: int) -> int:
-    """Increment a counter that lives ``window`` seconds from its first hit (fixed window)."""
+def _hit(key: str, window: int, amount: int = 1) -> int:
+    """Add ``amount`` to a counter that lives ``window`` seconds from its first hit (fixed window)."""
     cache.add(key, 0, timeout=window)
     try:
-        return int(cache.incr(key))
+        return int(cache.incr(key, amount))
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        return 1
+        cache.set(key, amount, timeout=window)
+        return amount
+
+
+@dataclass(frozen=True)
+class Allowance:
+    allowed: bool
+    remaining: int  # what is left in the window after this request (before it, if refused)
+
+
+def take_user_allowance(*, user_id: int, action: str, limit: int, cost: int = 1, window: int = 3600) -> Allowance:
+    """Count ``cost`` against ``user_id``'s budget of ``limit`` per ``window`` seconds for ``action``.
+
+    A request that would go over the limit is refused and counts for nothing, so the user
+    can try again with less (fewer recipients). Counted in the shared cache, so every web
+    process sees the same budget; with the cache unreachable the request is let through
+    (and logged): these limits stop abuse, they must not take the portal down with Redis.
+    """
+    key = f"limit:{action}:user:{user_id}"
+    try:
+        used = _hit(key, window, cost)
+        if used > limit:
+            cache.decr(key, cost)
+            return Allowance(False, max(limit - (used - cost), 0))
+    except Exception:
+        logger.warning("Limit %s not checked: the cache is unreachable", action, exc_info=True)
+        return Allowance(True, limit)
+    return Allowance(True, limit - used)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.throttling import take_user_allowance
 from dossiers import services as dossier_services
 from dossiers.models import Dossier, EventKind, Status
 
@@ -189,6 +190,26 @@ def _save_attachment(*, message: Message, upload: UploadedFile, uploader: User |
     return attachment
 
 
+def _take_recipient_allowance(author: User, count: int) -> None:
+    """E-mail messages reach at most EMAIL_RECIPIENTS_LIMIT_PER_HOUR addresses per user per hour:
+    the portal must not be usable as a mass mailer. A refused message counts for nothing."""
+    limit: int = settings.EMAIL_RECIPIENTS_LIMIT_PER_HOUR
+    allowance = take_user_allowance(user_id=author.pk, action="email-recipients", limit=limit, cost=count)
+    if not allowance.allowed:
+        raise ValidationError(
+            {
+                "recipients": ValidationError(
+                    _(
+                        "Limite d'envoi atteinte : au maximum %(limit)d destinataires d'E-mails par heure "
+                        "(il vous en reste %(remaining)d). Réessayez plus tard ou réduisez la liste."
+                    )
+                    % {"limit": limit, "remaining": allowance.remaining},
+                    code="rate_limited",
+                )
+            }
+        )
+
+
 @transaction.atomic
 def post_message(
     *,
@@ -225,6 +246,8 @@ def post_message(
         linked_attachments=linked_attachments,
         parent=parent,
     )
+    if type == MessageType.EMAIL and author is not None:
+        _take_recipient_allowance(author, len(recipients))
     if type == MessageType.SERVICE_REQUEST:
         assert author is not None
         try:

@@ -188,7 +188,11 @@ def dossier_copy(request: DealerRequest, pk: int) -> HttpResponse:
     source = get_dossier_or_404(request, pk)
     if refused := _post_only(request):
         return refused
-    copy = services.copy_dossier(dossier=source, user=request.user)
+    try:
+        copy = services.copy_dossier(dossier=source, user=request.user)
+    except services.CopyLimitReached as refusal:
+        messages.error(request, str(refusal))
+        return redirect("dossiers:dossier-detail", pk=source.pk)
     messages.success(
         request,
         _("Le dossier %(number)s a été créé, copie du dossier %(source)s.")

@@ -11,6 +11,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from botocore.config import Config as BotoConfig
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -50,7 +52,8 @@ PORTAL_NAME = "e-REPS"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on the portal's admin site (ops.admin_site: the staff page « État du service »).
+    "ops.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,8 +64,10 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    "csp",
     # The portal's apps, bottom of the stack first: each imports only apps listed before
     # it (the layers contract in pyproject.toml checks it).
+    "ops",
     "mailer",
     "accounts",
     "catalogue",
@@ -74,16 +79,26 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the load balancer's probes skip the host check, the HTTPS redirect and sessions.
+    "ops.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files, hashed and compressed, before anything that reads the session.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # A request id and a log line for every request past the static files.
+    "ops.middleware.RequestIdMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
+    "ops.middleware.HardeningMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # request.htmx: the Configurateur answers its live round trips with a fragment.
     "django_htmx.middleware.HtmxMiddleware",
+    # After the messages (it says why the user was logged out) and the user's language.
+    "accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -193,6 +208,12 @@ if AWS_STORAGE_BUCKET_NAME:
             "querystring_auth": True,  # private objects, short-lived signed URLs
             "querystring_expire": env.int("AWS_QUERYSTRING_EXPIRE", default=60),
             "file_overwrite": False,
+            # Bounded waits: an S3 endpoint that hangs must not hold a web process for minutes.
+            "client_config": BotoConfig(
+                connect_timeout=env.float("AWS_S3_CONNECT_TIMEOUT", default=2.0),
+                read_timeout=env.float("AWS_S3_READ_TIMEOUT", default=20.0),
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
         },
     }
 else:
@@ -202,10 +223,12 @@ else:
     }
 STORAGES = {
     "default": _default_storage,
+    # WhiteNoise serves them (no web server needed in front): with DEBUG off, hashed names
+    # cached for a year, gzip-compressed, after `manage.py collectstatic`.
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
 
@@ -241,6 +264,10 @@ if OUTBOX_STALE_SENDING_SECONDS <= 3 * EMAIL_TIMEOUT:
 REDIS_URL = env.str("REDIS_URL", default="")
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
 CELERY_TASK_ALWAYS_EAGER = env_flag("CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://")
+if CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+    # kombu's Redis transport, with a worker crash after a Redis restart fixed (ereps/broker.py).
+    # "redis" names kombu's own (the integration tests use it to show the crash still exists).
+    CELERY_BROKER_TRANSPORT = env.str("CELERY_BROKER_TRANSPORT", default="ereps.broker:Transport")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 # One queue name per deployment lets several share a Redis (and each test worker have its own).
@@ -251,11 +278,22 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_RESULT_BACKEND = None
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
-# Publishing happens in requests (on commit): one quick retry covers a pooled connection
-# that Redis dropped; beyond that the outbox row waits for the sweep, not the dealer.
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "max_retries": 1}
+# Publishing happens in requests (on commit), and a broker that is down or hung must cost
+# the dealer at most BROKER_SOCKET_TIMEOUT, once: a frozen Redis still accepts TCP
+# connections, so only a socket timeout on every read ends the wait. No retry: the outbox
+# row is already committed and waits for the sweep (mailer.sweep), not the dealer.
+BROKER_SOCKET_TIMEOUT = env.float("BROKER_SOCKET_TIMEOUT", default=0.5)
+if not 0 < BROKER_SOCKET_TIMEOUT <= 30:
+    raise ImproperlyConfigured("BROKER_SOCKET_TIMEOUT must be between 0 and 30 seconds.")
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_SOCKET_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": 3600,
+    "socket_timeout": BROKER_SOCKET_TIMEOUT,
+    "socket_connect_timeout": BROKER_SOCKET_TIMEOUT,
+    "retry_on_timeout": False,
+    "max_retries": 0,
+}
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= OUTBOX_RETRY_MAX_SECONDS:
     # Redis redelivers countdown messages not acked within the visibility timeout.
     raise ImproperlyConfigured("OUTBOX_RETRY_MAX_SECONDS must stay below the broker's visibility timeout.")
@@ -273,7 +311,12 @@ if CACHE_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="ereps"),
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+            "OPTIONS": {
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 0.5,
+                # After a failure, the server is not asked again for REDIS_BREAKER_SECONDS (ops/breaker.py).
+                "pool_class": "ops.breaker.BreakerConnectionPool",
+            },
         }
     }
 else:
@@ -285,8 +328,26 @@ OVERVIEW_CACHE_SECONDS = env.int("OVERVIEW_CACHE_SECONDS", default=300)
 if OVERVIEW_CACHE_SECONDS < 0:
     raise ImproperlyConfigured("OVERVIEW_CACHE_SECONDS must be ≥ 0.")
 
+# After a Redis call fails (timeout, refused), a process leaves that Redis alone for this
+# long: a frozen Redis costs a request one socket timeout at most (ops/breaker.py).
+REDIS_BREAKER_SECONDS = env.float("REDIS_BREAKER_SECONDS", default=5.0)
+if REDIS_BREAKER_SECONDS < 0:
+    raise ImproperlyConfigured("REDIS_BREAKER_SECONDS must be ≥ 0.")
+
+# Celery beat queues a heartbeat task this often; with no heartbeat for the stale delay,
+# the staff page and /readyz say no worker is running tasks (ops/heartbeat.py).
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=30)
+WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", default=120)
+if not 0 < WORKER_HEARTBEAT_SECONDS < WORKER_HEARTBEAT_STALE_SECONDS:
+    raise ImproperlyConfigured("WORKER_HEARTBEAT_STALE_SECONDS must exceed WORKER_HEARTBEAT_SECONDS (> 0).")
+
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "mailer.sweep_outbox", "schedule": float(OUTBOX_SWEEP_INTERVAL_SECONDS)},
+    "worker-heartbeat": {
+        "task": "ops.heartbeat",
+        "schedule": float(WORKER_HEARTBEAT_SECONDS),
+        "options": {"expires": float(WORKER_HEARTBEAT_SECONDS)},
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -306,6 +367,44 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("SECURE_HSTS_INCLUDE_SUBDOMAINS", defa
 SECURE_HSTS_PRELOAD = env_flag("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp) on every page: scripts from the portal's own static
+# files only (no inline script is left in the templates), no plugins, no framing.
+# Bootstrap's CSS draws its icons from data: URLs.
+# To be tightened: 'unsafe-inline' styles remain for three inline styles (templates/500.html's
+# <body style>, the quoted message in templates/admin/communication/message/answer.html, and
+# Django's own admin change list, which prints a <style> block when a list has no actions).
+# Once they are moved into stylesheets, style-src becomes [SELF].
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Browser features the portal never uses, refused to every page and frame (ops.middleware).
+PERMISSIONS_POLICY = {
+    "accelerometer": "()",
+    "camera": "()",
+    "geolocation": "()",
+    "gyroscope": "()",
+    "magnetometer": "()",
+    "microphone": "()",
+    "payment": "()",
+    "usb": "()",
+}
+# Sessions: SESSION_COOKIE_AGE is the absolute lifetime from login; SESSION_IDLE_TIMEOUT
+# logs out who has not made a request for that long (accounts.middleware).
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=14 * 24 * 3600)
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=8 * 3600)
+if not 0 < SESSION_IDLE_TIMEOUT <= SESSION_COOKIE_AGE:
+    raise ImproperlyConfigured("SESSION_IDLE_TIMEOUT must be > 0 and ≤ SESSION_COOKIE_AGE.")
 if env_flag("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
@@ -313,16 +412,42 @@ X_FRAME_OPTIONS = "DENY"
 # Upload limits (the Annexe form reports them in the dealer's language).
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=25 * 1024 * 1024)
 ATTACHMENT_MAX_FILES = env.int("ATTACHMENT_MAX_FILES", default=10)
+# The largest request a form with files can need: every file at its limit, plus the form.
+# The load balancer refuses larger bodies (nginx's client_max_body_size, deploy/nginx.conf).
+UPLOAD_REQUEST_MAX_BYTES = ATTACHMENT_MAX_FILES * ATTACHMENT_MAX_BYTES + 1024 * 1024
+
+# Per-user limits, counted in the shared cache (accounts.throttling): « Copier le dossier »
+# per hour, and E-mail message recipients per hour (the portal must not become a mailer).
+COPY_DOSSIER_LIMIT_PER_HOUR = env.int("COPY_DOSSIER_LIMIT_PER_HOUR", default=30)
+EMAIL_RECIPIENTS_LIMIT_PER_HOUR = env.int("EMAIL_RECIPIENTS_LIMIT_PER_HOUR", default=200)
+if min(COPY_DOSSIER_LIMIT_PER_HOUR, EMAIL_RECIPIENTS_LIMIT_PER_HOUR) < 1:
+    raise ImproperlyConfigured("COPY_DOSSIER_LIMIT_PER_HOUR and EMAIL_RECIPIENTS_LIMIT_PER_HOUR must be ≥ 1.")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 PAGE_SIZE = 25
 
+# LOG_FORMAT=json: one JSON object per line (ops.logs), for a log shipper; plain otherwise.
+# Either way every line carries the request id (ops.request_id), in web processes and in
+# the Celery tasks a request queued.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT must be plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "ops.logs.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "ops.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]},
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        # One line per request (ops.middleware); gunicorn's or nginx's access log may do instead.
+        "ops.request": {"level": env.str("REQUEST_LOG_LEVEL", default="INFO")},
+    },
 }

@@ -10,6 +10,8 @@ admin.site.index_title = _("Back-office")
 
 urlpatterns = [
     path("", home, name="home"),
+    # /healthz and /readyz, outside the login (ops.middleware answers them first).
+    path("", include("ops.urls")),
     path("accounts/", include("accounts.urls")),
     # The Communication tab of a dossier is the communication app's thread.
     path("dossiers/<int:pk>/communication/", include("communication.urls")),

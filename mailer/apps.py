@@ -7,6 +7,10 @@ class MailerConfig(AppConfig):
     verbose_name = _("E-mails")
 
     def ready(self) -> None:
+        from ops import status
+
         from . import work_queue
+        from .status_panel import PANEL
 
         work_queue.register()
+        status.register(PANEL)

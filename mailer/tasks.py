@@ -20,6 +20,8 @@ import logging
 
 from celery import shared_task
 
+from ops.breaker import Breaker, breaker_for_url
+
 from . import delivery, sweep
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,13 @@ def _send_mail(mail_id: int) -> str:
     the attempt count and the due time, so a lost retry message is caught by the sweep.
     """
     outcome = delivery.deliver_mail(mail_id=mail_id)
+    # With the request id of the request that queued the mail (ops.request_id).
+    logger.info(
+        "Outbound mail %s: %s",
+        mail_id,
+        outcome.outcome.value,
+        extra={"mail_id": mail_id, "outcome": outcome.outcome.value},
+    )
     if outcome.outcome is delivery.Outcome.RETRY:
         enqueue_mail(mail_id=mail_id, countdown=outcome.retry_in)
     return outcome.outcome.value
@@ -53,16 +62,37 @@ legacy_send_mail_task = shared_task(name="communication.send_mail", ignore_resul
 legacy_sweep_outbox_task = shared_task(name="communication.sweep_outbox", ignore_result=True)(_sweep_outbox)
 
 
+def _broker_breaker() -> Breaker | None:
+    """The breaker of the broker's Redis (``ops.breaker``); none when tasks run inline."""
+    conf = send_mail_task.app.conf
+    url = str(conf.broker_url or "")
+    if conf.task_always_eager or not url.startswith(("redis://", "rediss://", "unix://")):
+        return None
+    return breaker_for_url(url)
+
+
 def enqueue_mail(*, mail_id: int, countdown: float | None = None) -> bool:
-    """Ask Celery to send the row; on a broker outage log it and leave the row queued."""
+    """Ask Celery to send the row; on a broker outage log it and leave the row queued.
+
+    Called in requests (after commit): a broker that is down or hung costs at most one
+    socket timeout (``BROKER_SOCKET_TIMEOUT``, no retry), and after a failure the
+    process does not try again for ``REDIS_BREAKER_SECONDS``, so a request queueing ten
+    mails does not wait ten times.
+    """
+    breaker = _broker_breaker()
+    if breaker is not None and breaker.is_open():
+        logger.warning("Outbound mail %s stays queued: the broker failed moments ago", mail_id)
+        return False
     try:
         if countdown:
             send_mail_task.apply_async((mail_id,), countdown=countdown)
         else:
             send_mail_task.apply_async((mail_id,))
-    except Exception:
+    except Exception as exc:
         # Redis down, DNS, timeouts…: the row is safe in the database and the sweep
         # or `send_pending_mail` will send it. Never fail the caller's request for it.
+        if breaker is not None:
+            breaker.trip(exc)
         logger.warning("Outbound mail %s stays queued: could not enqueue its send task", mail_id, exc_info=True)
         return False
     return True

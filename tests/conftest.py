@@ -14,6 +14,7 @@ from django.utils import translation
 from accounts.backoffice import backoffice_group
 from accounts.models import Customer, User
 from dossiers.models import Dossier
+from ops import breaker
 
 from .factories import CustomerFactory, DealerFactory, DossierFactory, StaffFactory, password_hash
 from .smtp import SmtpSink, smtp_sink  # noqa: F401  (fixture re-export)
@@ -129,6 +130,12 @@ def _source_language() -> Iterator[None]:
     Dutch-speaking user, say) leaves its language active in the thread."""
     with translation.override(settings.LANGUAGE_CODE):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _redis_breakers_closed() -> None:
+    """A Redis a previous test stopped must not look down to this one (ops.breaker)."""
+    breaker.reset_all()
 
 
 @pytest.fixture(autouse=True)

@@ -211,6 +211,8 @@ ADMIN_URLS: dict[str, Url] = {
         query={"app_label": "accounts", "model_name": "customer", "field_name": "account_manager"},
     ),
     "admin:jsi18n": Url((200, 405), (200, 405), (200, 405)),
+    # « État du service »: every staff member sees it, each panel only with its permission.
+    "admin:status": Url((200, 405), (200, 405), (200, 405)),
     "admin:view_on_site": Url(
         (302, 302),
         (302, 302),

@@ -127,8 +127,9 @@ DEALER_URLS: dict[str, Entry] = {
     "configurator:order-place": Entry(_dossier, owned=True, post_only=True),
 }
 
-# URLs that are not dealer pages: authentication, language, the admin (staff only).
-PUBLIC_PREFIXES = ("accounts:", "admin:", "home")
+# URLs that are not dealer pages: authentication, language, the admin (staff only), and the
+# load balancer's probes /healthz and /readyz (no login, no customer data).
+PUBLIC_PREFIXES = ("accounts:", "admin:", "home", "ops:healthz", "ops:readyz")
 
 
 def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, Any]]:

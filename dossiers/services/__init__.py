@@ -5,6 +5,7 @@ transitions. Import from here: the split is an internal matter.
 """
 
 from .core import (
+    CopyLimitReached,
     change_contact_person,
     copy_dossier,
     create_dossier,
@@ -27,6 +28,7 @@ from .status import (
 )
 
 __all__ = [
+    "CopyLimitReached",
     "TransitionRefused",
     "advance_status",
     "cancel_dossier",

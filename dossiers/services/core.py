@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -12,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Customer, User
+from accounts.throttling import take_user_allowance
 from catalogue.models import Product
 
 from .. import overview_cache
@@ -47,6 +49,19 @@ def create_dossier(*, customer: Customer, user: User | None, product: Product, r
     return dossier
 
 
+class CopyLimitReached(Exception):
+    """« Copier le dossier » refused: the user's hourly budget is spent (the message says so)."""
+
+
+def _take_copy_allowance(user: User) -> None:
+    limit: int = settings.COPY_DOSSIER_LIMIT_PER_HOUR
+    if not take_user_allowance(user_id=user.pk, action="copy-dossier", limit=limit).allowed:
+        raise CopyLimitReached(
+            _("Limite atteinte : au maximum %(limit)d copies de dossier par heure. Réessayez plus tard.")
+            % {"limit": limit}
+        )
+
+
 @transaction.atomic
 def copy_dossier(*, dossier: Dossier, user: User) -> Dossier:
     """A new ``Actif`` dossier with the information of ``dossier``; never its messages or history.
@@ -54,8 +69,10 @@ def copy_dossier(*, dossier: Dossier, user: User) -> Dossier:
     Order data (order number, warranty numbers) belongs to the original order and stays
     behind. The configuration is the configurator's: it copies its lines on the
     ``dossier_copied`` signal, sent here inside this transaction, so a copy never exists
-    without them.
+    without them. At most COPY_DOSSIER_LIMIT_PER_HOUR copies per user per hour
+    (``CopyLimitReached``).
     """
+    _take_copy_allowance(user)
     copy = create_dossier(customer=dossier.customer, user=user, product=dossier.product, reference=dossier.reference)
     if dossier.contact_person_id != copy.contact_person_id:
         copy.contact_person_id = dossier.contact_person_id

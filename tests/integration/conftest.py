@@ -189,8 +189,18 @@ class RedisServer:
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
+            self.thaw()
             self.proc.terminate()
             self.proc.wait(timeout=10)
+
+    def freeze(self) -> None:
+        """SIGSTOP: the server keeps its port and accepts connections, but never answers."""
+        assert self.proc is not None
+        os.kill(self.proc.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGCONT)
 
 
 def _pings(client: redis.Redis) -> bool:
