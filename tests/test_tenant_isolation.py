@@ -104,10 +104,19 @@ def _line(world: World) -> dict[str, Any]:
     return {"pk": world.dossier.pk, "line": line.pk}
 
 
+def _active_group(world: World) -> dict[str, Any]:
+    """An orderable group: loading the demo catalogue (``_line``) withdraws the factory's."""
+    from catalogue.models import ProductGroup
+
+    group = ProductGroup.objects.active().filter(products__is_active=True).first()
+    assert group is not None
+    return {"group": group.pk}
+
+
 DEALER_URLS: dict[str, Entry] = {
     "dossiers:dossier-list": Entry(_none, owned=False),
     "dossiers:dossier-create-group": Entry(_none, owned=False),
-    "dossiers:dossier-create": Entry(lambda w: {"group": w.dossier.product_group_id}, owned=False, form=True),
+    "dossiers:dossier-create": Entry(_active_group, owned=False, form=True),
     "dossiers:dossier-detail": Entry(_dossier, owned=True),
     "dossiers:dossier-history": Entry(_dossier, owned=True),
     "dossiers:dossier-transition": Entry(_dossier, owned=True, post_only=True),
