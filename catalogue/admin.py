@@ -105,4 +105,4 @@ class ProductVersionAdmin(ReadOnlyAdmin):
     @admin.display(description=_("définition"))
     def definition_json(self, row: ProductVersion) -> SafeString:
         text = json.dumps(row.definition, indent=2, ensure_ascii=False)
-        return format_html('<pre class="catalogue-definition" style="max-height:40rem;overflow:auto">{}</pre>', text)
+        return format_html('<pre class="catalogue-definition">{}</pre>', text)

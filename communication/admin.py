@@ -465,9 +465,7 @@ class ComplaintAdmin(NotFoundMixin):
     @admin.display(description=_("plainte"))
     def complaint_message(self, obj: Complaint) -> str:
         url = reverse("admin:communication_message_change", args=[obj.message_id])
-        return format_html(
-            '<a href="{}">{}</a><div style="white-space:pre-wrap">{}</div>', url, obj.message, obj.message.body
-        )
+        return format_html('<a href="{}">{}</a><div class="pre-wrap">{}</div>', url, obj.message, obj.message.body)
 
     def save_model(self, request: HttpRequest, obj: Complaint, form: Any, change: bool) -> None:
         """Edits go through the service, which checks the move again (under lock) and mails the dealer."""

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import environ
 from botocore.config import Config as BotoConfig
-from csp.constants import NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -370,15 +370,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 # Content-Security-Policy (django-csp) on every page: scripts from the portal's own static
 # files only (no inline script is left in the templates), no plugins, no framing.
 # Bootstrap's CSS draws its icons from data: URLs.
-# To be tightened: 'unsafe-inline' styles remain for three inline styles (templates/500.html's
-# <body style>, the quoted message in templates/admin/communication/message/answer.html, and
-# Django's own admin change list, which prints a <style> block when a list has no actions).
-# Once they are moved into stylesheets, style-src becomes [SELF].
+# Styles come from stylesheets only: no style attribute and no <style> element (the admin's
+# change list prints one; templates/admin/change_list.html leaves it out, and htmx is told
+# not to add its own, see templates/configurator/line_form.html).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        "style-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],

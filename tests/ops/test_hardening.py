@@ -3,6 +3,8 @@ a logged-in user's pages."""
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +19,7 @@ from tests import test_tenant_isolation as dealer_matrix
 pytestmark = pytest.mark.django_db
 
 POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
@@ -94,3 +96,22 @@ def test_error_pages_send_the_policies(owner_client: Client) -> None:
     response = owner_client.get("/no-such-page/")
     assert response.status_code == 404
     _assert_hardened(response, "404", logged_in=True)
+
+
+def _without_comments(text: str) -> str:
+    text = re.sub(r"\{#.*?#\}", "", text)  # template comments
+    return "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("#"))
+
+
+def test_no_page_template_or_admin_display_carries_an_inline_style() -> None:
+    """The policy's style-src is 'self' only: a style attribute or a <style> element in a
+    page would be dropped by the browser (mails are not pages: their templates keep theirs)."""
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        str(path.relative_to(root))
+        for path in [*root.glob("templates/**/*.html"), *root.glob("*/*.py"), *root.glob("*/**/*.py")]
+        if "templates/emails/" not in str(path)
+        and not any(part in (".venv", "tests", "migrations", "var") for part in path.relative_to(root).parts)
+        and re.search(r"""\sstyle=["']|<style[\s>]""", _without_comments(path.read_text(encoding="utf-8")))
+    ]
+    assert offenders == []
