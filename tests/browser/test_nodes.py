@@ -89,7 +89,7 @@ def test_an_overview_cached_on_one_node_is_fresh_after_a_write_on_the_other(page
     assert _rows(page, first) == [source.number]
     assert _rows(page, first) == [source.number]  # now served from the shared cache
     page.goto(f"{second}/dossiers/{source.pk}/")
-    page.get_by_role("button", name="Actions sur le dossier").click()
+    page.get_by_role("button", name=f"Actions du dossier {source.number}").click()
     with page.expect_navigation():
         page.get_by_role("button", name="Copier le dossier").click()
     copy = Dossier.objects.exclude(pk=source.pk).get()
