@@ -46,6 +46,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The manufacturer's name appears in the UI, the audience choice and the mails.
 MANUFACTURER_NAME = env.str("MANUFACTURER_NAME", default="Renson")
 PORTAL_NAME = "e-REPS"
+# The documents (documents app): how long a quote holds, and the VAT rate of the invoices.
+QUOTE_VALIDITY_DAYS = env.int("QUOTE_VALIDITY_DAYS", default=30)
+VAT_RATE_PERCENT = env.str("VAT_RATE_PERCENT", default="21")
 # Absolute base for links in mails (mails have no request to build URLs from).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
@@ -69,6 +72,7 @@ INSTALLED_APPS = [
     "dossiers",
     "communication",
     "configurator",
+    "documents",
     # The wiring on top: the demo seed (manage.py seed_demo) uses every app.
     "ereps",
 ]
