@@ -54,7 +54,7 @@ class Customer(models.Model):
         max_length=20,
         blank=True,
         validators=[validate_vat_number],
-        help_text=_("Avec le code du pays : BE, NL, DE, FR ou LU, par exemple BE0403019261."),
+        help_text=_("Avec le code du pays : BE, NL, DE, FR ou LU, par exemple BE0403019261."),
     )
     is_active = models.BooleanField(_("actif"), default=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)

@@ -29,7 +29,7 @@ def normalise_vat_number(text: str) -> str:
     prefix = compact[:2]
     if prefix not in COUNTRIES:
         raise ValidationError(
-            _("Un numéro de TVA commence par le code de son pays : BE, NL, DE, FR ou LU (par exemple BE0403019261)."),
+            _("Un numéro de TVA commence par le code de son pays : BE, NL, DE, FR ou LU (par exemple BE0403019261)."),
             code="vat_country",
         )
     module = get_cc_module(prefix.lower(), COUNTRIES[prefix])
@@ -38,7 +38,7 @@ def normalise_vat_number(text: str) -> str:
         module.validate(compact[2:])
     except StdnumError as exc:
         raise ValidationError(
-            _("Ce numéro de TVA %(country)s n'est pas valable : vérifiez-le chiffre par chiffre.")
+            _("Ce numéro de TVA %(country)s n'est pas valable : vérifiez-le chiffre par chiffre.")
             % {"country": prefix},
             code="vat_invalid",
         ) from exc
@@ -46,5 +46,5 @@ def normalise_vat_number(text: str) -> str:
 
 
 def validate_vat_number(value: str) -> None:
-    """The model field's validator: the same rules as :func:`normalise_vat_number`."""
+    """The model field's validator: the same rules as :func:`normalise_vat_number`."""
     normalise_vat_number(value)

@@ -1,9 +1,9 @@
-"""A generated document's card in the thread: posted « en cours de génération », then given its PDF.
+"""A generated document's card in the thread: posted « en cours de génération », then given its PDF.
 
 The documents app (above this one) makes the PDFs; the card is this app's. A card is a
 system message (no author: it reads as from the manufacturer) of one of
 :data:`~communication.models.DOCUMENT_TYPES`, titled by its type in the reader's language,
-never Interne. While ``document_pending`` is set the thread shows « en cours de génération »
+never Interne. While ``document_pending`` is set the thread shows « en cours de génération »
 and none of its files, so a reader never sees a half-made document; the file arrives, or
 is replaced on a regeneration, in one step that clears it. A card has at most one file:
 regenerating replaces it, it never adds a second.
@@ -28,7 +28,7 @@ PDF = "application/pdf"
 
 @transaction.atomic
 def post_document_card(*, dossier: Dossier, type: str) -> Message:
-    """A new card « en cours de génération » in ``dossier``'s thread."""
+    """A new card « en cours de génération » in ``dossier``'s thread."""
     if type not in DOCUMENT_TYPES:
         raise ValueError(f"{type!r} is not a document type")
     message = Message.objects.create(
@@ -40,7 +40,7 @@ def post_document_card(*, dossier: Dossier, type: str) -> Message:
 
 @transaction.atomic
 def mark_document_pending(*, message: Message) -> Message:
-    """A regeneration starts: the card shows « en cours de génération » again until its new file."""
+    """A regeneration starts: the card shows « en cours de génération » again until its new file."""
     locked = Message.objects.select_for_update().get(pk=message.pk)
     if locked.type not in DOCUMENT_TYPES:
         raise ValueError(f"message {locked.pk} is not a document card")

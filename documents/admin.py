@@ -1,8 +1,8 @@
-"""Staff side of the documents: the list with what failed or waits, its error, and « Régénérer ».
+"""Staff side of the documents: the list with what failed or waits, its error, and « Régénérer ».
 
-Nothing is edited here: a document's data is frozen when it is issued. « Régénérer » makes
+Nothing is edited here: a document's data is frozen when it is issued. « Régénérer » makes
 the same document again (same amounts, same numbers, one card, one file) and is offered
-to who may change documents (the « Back-office » group); view-only staff see the list.
+to who may change documents (the « Back-office » group); view-only staff see the list.
 """
 
 from __future__ import annotations
@@ -28,9 +28,9 @@ def regenerate(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Documen
     modeladmin.message_user(
         request,
         ngettext(
-            "Régénération demandée pour %(count)d document : sa carte indique « en cours de génération » "
+            "Régénération demandée pour %(count)d document : sa carte indique « en cours de génération » "
             "jusqu'au nouveau fichier.",
-            "Régénération demandée pour %(count)d documents : leurs cartes indiquent « en cours de génération » "
+            "Régénération demandée pour %(count)d documents : leurs cartes indiquent « en cours de génération » "
             "jusqu'aux nouveaux fichiers.",
             count,
         )
@@ -85,7 +85,7 @@ class DocumentAdmin(admin.ModelAdmin):
         return False  # issued by the workflow only
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # The change page is read-only (every field is); the permission is what « Régénérer » needs.
+        # The change page is read-only (every field is); the permission is what « Régénérer » needs.
         return super().has_change_permission(request, obj) and obj is None
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

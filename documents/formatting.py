@@ -21,7 +21,7 @@ def money(value: Decimal | str | None, language: str) -> str:
 
 
 def day(value: date | str | None, language: str) -> str:
-    """``2026-12-01`` → « 1 décembre 2026 », « 1 december 2026 », « 1. Dezember 2026 », « 1 Dec 2026 »."""
+    """``2026-12-01`` → « 1 décembre 2026 », « 1 december 2026 », « 1. Dezember 2026 », « 1 Dec 2026 »."""
     if not value:
         return ""
     when = date.fromisoformat(value) if isinstance(value, str) else value
@@ -30,7 +30,7 @@ def day(value: date | str | None, language: str) -> str:
 
 
 def percent(value: Decimal | str | None, language: str) -> str:
-    """21 → « 21 % » (fr, de: a no-break space), « 21% » (nl, en); decimals as the language writes them."""
+    """21 → « 21 % » (fr, de: a no-break space), « 21% » (nl, en); decimals as the language writes them."""
     if value is None or value == "":
         return ""
     number = Decimal(str(value)).normalize()

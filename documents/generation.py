@@ -100,7 +100,7 @@ def _mail(document: Document, *, path: str, name: str) -> None:
 def record_failure(*, document_id: int, error: str, final: bool) -> Document | None:
     """A try failed: count it and keep the error for staff; after the last try the document is failed.
 
-    The card stays « en cours de génération » for the dealer, and no mail leaves.
+    The card stays « en cours de génération » for the dealer, and no mail leaves.
     """
     document = Document.objects.select_for_update().filter(pk=document_id).first()
     if document is None or document.state != DocumentState.PENDING:

@@ -1,8 +1,8 @@
 """Each kind of document: its card in Communication, its template and what it freezes.
 
-The pipeline (:mod:`documents.services`, :mod:`documents.tasks`) is the same for every
-kind; a new kind (the « Document de garantie ») adds a :class:`DocumentKind` value, an
-entry here, a function in :mod:`documents.contents` and ``templates/pdf/<kind>.html``,
+The pipeline (:mod:`documents.services`, :mod:`documents.tasks`) is the same for every
+kind; a new kind (the « Document de garantie ») adds a :class:`DocumentKind` value, an
+entry here, a function in :mod:`documents.contents` and ``templates/pdf/<kind>.html``,
 and whatever event issues it (:mod:`documents.receivers`).
 """
 

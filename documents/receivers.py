@@ -1,8 +1,8 @@
 """When documents are issued: what the apps below report (connected in ``DocumentsConfig.ready()``).
 
-* « Offre » when the dealer asks for a quote (Actif → Offre), in that transaction.
-* « Confirmation de commande » once an order has committed (``order_placed``).
-* « Facture » when staff mark the dossier Livré, in that transaction: its number is
+* « Offre » when the dealer asks for a quote (Actif → Offre), in that transaction.
+* « Confirmation de commande » once an order has committed (``order_placed``).
+* « Facture » when staff mark the dossier Livré, in that transaction: its number is
   taken with the move, so a move that rolls back takes none.
 
 A dossier without a line gets none of them: there is nothing to quote or to bill.

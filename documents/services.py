@@ -2,11 +2,11 @@
 
 A document is issued in the transaction of what causes it (the move to Offre or to Livré;
 right after an order commits): its row with the data frozen (:mod:`documents.contents`),
-its card « en cours de génération » in Communication, and its generation queued once that
+its card « en cours de génération » in Communication, and its generation queued once that
 transaction commits. An invoice takes its number there, from a gapless sequence per year:
 a rolled-back move takes no number.
 
-Generation (:mod:`documents.generation`, run by :mod:`documents.tasks`) locks the document row and
+Generation (:mod:`documents.generation`, run by :mod:`documents.tasks`) locks the document row and
 does nothing unless it is pending, so a task run twice, late, or beside a second
 regeneration makes the file once. In one transaction it stores the PDF, hands it to the
 card, marks the document ready, writes the Historique and queues the mail with the PDF
@@ -105,34 +105,34 @@ def _make_again(document: Document, *, user: User | None) -> Document:
 def regenerate_document(*, document: Document, user: User | None) -> Document:
     """Make ``document`` again from its frozen data (same amounts, same numbers); one card, one file.
 
-    Its card shows « en cours de génération » until the new file replaces the old one.
+    Its card shows « en cours de génération » until the new file replaces the old one.
     Two regenerations at once queue two tasks; the first makes the file, the second finds
     the document ready and does nothing.
     """
-    locked = Document.objects.select_for_update().select_related("message").get(pk=document.pk)
+    locked = Document.objects.select_for_update(of=("self",)).select_related("message").get(pk=document.pk)
     return _make_again(locked, user=user)
 
 
 def find_document(*, dossier_number: str, kind: str) -> Document:
-    """The newest document of ``kind`` of the dossier numbered ``dossier_number``, or :class:`DocumentRefused`."""
+    """The newest document of ``kind`` of the dossier numbered ``dossier_number``, or :class:`DocumentRefused`."""
     if kind not in DocumentKind.values:
         raise DocumentRefused(
-            _("Type de document inconnu « %(kind)s » : choisissez parmi %(kinds)s.")
+            _("Type de document inconnu « %(kind)s » : choisissez parmi %(kinds)s.")
             % {"kind": kind, "kinds": ", ".join(DocumentKind.values)}
         )
     if not Dossier.objects.filter(number=dossier_number).exists():
-        raise DocumentRefused(_("Aucun dossier ne porte le numéro « %(number)s ».") % {"number": dossier_number})
+        raise DocumentRefused(_("Aucun dossier ne porte le numéro « %(number)s ».") % {"number": dossier_number})
     document = Document.objects.of_dossier_kind(dossier_number, kind).first()
     if document is None:
         raise DocumentRefused(
-            _("Le dossier %(number)s n'a pas de document « %(kind)s ».")
+            _("Le dossier %(number)s n'a pas de document « %(kind)s ».")
             % {"number": dossier_number, "kind": DocumentKind(kind).label}
         )
     return document
 
 
 def order_event_key(dossier: Dossier) -> str:
-    """The order an order confirmation confirms: its « Commande passée » event (one per order)."""
+    """The order an order confirmation confirms: its « Commande passée » event (one per order)."""
     event = HistoryEvent.objects.filter(dossier=dossier, kind=EventKind.ORDER_PLACED).order_by("-pk").first()
     return str(event.pk) if event is not None else ""
 
@@ -151,6 +151,6 @@ def orderer(dossier: Dossier) -> User | None:
 
 
 def invoice_number(*, today: date) -> str:
-    """The next invoice number of the year, « F2026000001 »: gapless, in the caller's transaction."""
+    """The next invoice number of the year, « F2026000001 »: gapless, in the caller's transaction."""
     prefix = spec(DocumentKind.INVOICE).number_prefix
     return f"{prefix}{today.year}{dossier_services.next_number(f'invoice-{today.year}'):06d}"

@@ -17,7 +17,7 @@ from .models import Document
 
 
 def file_name(document: Document) -> str:
-    """What the reader sees: « Facture F2026000001.pdf », « Offre 2026000042.pdf », in the document's language."""
+    """What the reader sees: « Facture F2026000001.pdf », « Offre 2026000042.pdf », in the document's language."""
     with translation.override(document.language):
         label = str(document.get_kind_display())
     reference = document.number or document.data.get("order_number") or document.data.get("dossier_number", "")

@@ -4,8 +4,8 @@ The task takes the document's id; the row's state decides (:func:`documents.gene
 so a task run twice or late does no harm. Any exception is retried with a bounded
 back-off: storage unreachable, a database hiccup, or a template broken by a deploy and
 fixed by the next one. Each failed try is counted on the row with its error; after the
-last one the document is failed, shown to staff in the admin (« échec » filter), where
-« Régénérer » queues it again. Meanwhile the dealer's card says « en cours de génération »
+last one the document is failed, shown to staff in the admin (« échec » filter), where
+« Régénérer » queues it again. Meanwhile the dealer's card says « en cours de génération »
 and no mail leaves.
 """
 
@@ -46,7 +46,7 @@ def generate_document(self: Any, document_id: int) -> str:
 
 def enqueue_generation(*, document_id: int) -> bool:
     """Ask Celery to make the document; on a broker outage log it: the document stays pending,
-    listed in the admin, where « Régénérer » queues it again."""
+    listed in the admin, where « Régénérer » queues it again."""
     try:
         generate_document.apply_async((document_id,))
     except Exception:

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     help = (
         "Makes the newest document of KIND of dossier DOSSIER (its number, e.g. 2026000042) again from the data "
         "frozen when it was issued: an invoice keeps its number and amounts. Its card in Communication shows "
-        "« en cours de génération » until the workers have made the new file, which replaces the old one (one "
+        "« en cours de génération » until the workers have made the new file, which replaces the old one (one "
         "card, one file) and is mailed to the dealer again. KIND is one of: " + ", ".join(DocumentKind.values) + "."
     )
 
