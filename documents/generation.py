@@ -97,8 +97,8 @@ def _mail(document: Document, *, path: str, name: str) -> None:
 
 
 @transaction.atomic
-def record_failure(*, document_id: int, error: str, final: bool) -> Document | None:
-    """A try failed: count it and keep the error for staff; after the last try the document is failed.
+def record_failure(*, document_id: int, error: str, max_attempts: int) -> Document | None:
+    """A try failed: count it and keep the error for staff; after ``max_attempts`` tries the document is failed.
 
     The card stays « en cours de génération » for the dealer, and no mail leaves.
     """
@@ -107,7 +107,7 @@ def record_failure(*, document_id: int, error: str, final: bool) -> Document | N
         return document
     document.attempts += 1
     document.last_error = error[:MAX_ERROR_LENGTH]
-    if final:
+    if document.attempts >= max_attempts:
         document.state = DocumentState.FAILED
         logger.error("Document %s failed after %s attempts: %s", document.pk, document.attempts, error)
     document.save(update_fields=["attempts", "last_error", "state", "updated_at"])

@@ -12,11 +12,11 @@ and no mail leaves.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from celery import shared_task
 
 from . import generation
+from .models import DocumentState
 
 logger = logging.getLogger(__name__)
 
@@ -24,31 +24,46 @@ GENERATE = "documents.generate_document"
 # Seconds before each retry: 4 retries (5 tries) over about 20 minutes.
 BACKOFF = (15, 60, 240, 900)
 MAX_RETRIES = len(BACKOFF)
+MAX_ATTEMPTS = MAX_RETRIES + 1
 
 
 def backoff(retries: int) -> int:
     return BACKOFF[min(retries, len(BACKOFF) - 1)]
 
 
-@shared_task(bind=True, name=GENERATE, ignore_result=True, acks_late=True, max_retries=MAX_RETRIES)
-def generate_document(self: Any, document_id: int) -> str:
+def _generate(document_id: int) -> str:
+    """Make the document; on an error count the try on its row and queue the next try.
+
+    Retries are new messages with a countdown rather than ``self.retry``: the row holds the
+    attempt count, so a retry runs the same way inline (tests, the demo) and on a worker.
+    """
     try:
         return generation.generate(document_id=document_id)
     except Exception as exc:
-        final = self.request.retries >= MAX_RETRIES
-        generation.record_failure(document_id=document_id, error=f"{type(exc).__name__}: {exc}", final=final)
-        if final:
+        document = generation.record_failure(
+            document_id=document_id, error=f"{type(exc).__name__}: {exc}", max_attempts=MAX_ATTEMPTS
+        )
+        if document is None or document.state != DocumentState.PENDING:
             logger.exception("Document %s: generation failed for good", document_id)
             return "failed"
-        logger.warning("Document %s: generation failed, retrying", document_id, exc_info=True)
-        raise self.retry(exc=exc, countdown=backoff(self.request.retries)) from exc
+        logger.warning(
+            "Document %s: generation failed (try %s), retrying", document_id, document.attempts, exc_info=True
+        )
+        enqueue_generation(document_id=document_id, countdown=backoff(document.attempts - 1))
+        return "retry"
 
 
-def enqueue_generation(*, document_id: int) -> bool:
+generate_document = shared_task(name=GENERATE, ignore_result=True, acks_late=True)(_generate)
+
+
+def enqueue_generation(*, document_id: int, countdown: float | None = None) -> bool:
     """Ask Celery to make the document; on a broker outage log it: the document stays pending,
-    listed in the admin, where « Régénérer » queues it again."""
+    listed in the admin, where « Régénérer » queues it again."""
     try:
-        generate_document.apply_async((document_id,))
+        if countdown:
+            generate_document.apply_async((document_id,), countdown=countdown)
+        else:
+            generate_document.apply_async((document_id,))
     except Exception:
         logger.warning("Document %s stays pending: could not enqueue its generation", document_id, exc_info=True)
         return False
