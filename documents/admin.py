@@ -10,10 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from . import services
 from .models import Document
@@ -25,6 +26,11 @@ def regenerate(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Documen
     for document in queryset:
         services.regenerate_document(document=document, user=request.user)  # type: ignore[arg-type]
         count += 1
+    if not count:
+        modeladmin.message_user(
+            request, gettext("Aucun des documents choisis n'existe : rien n'a été régénéré."), messages.WARNING
+        )
+        return
     modeladmin.message_user(
         request,
         ngettext(
@@ -80,6 +86,13 @@ class DocumentAdmin(admin.ModelAdmin):
     @admin.display(description=_("dernière erreur"))
     def short_error(self, document: Document) -> str:
         return document.last_error[:120]
+
+    def response_action(self, request: HttpRequest, queryset: QuerySet[Document]) -> Any:
+        # A forged selection (not an id) would make the admin's query raise: it selects nothing.
+        post = request.POST.copy()
+        post.setlist(ACTION_CHECKBOX_NAME, [pk for pk in post.getlist(ACTION_CHECKBOX_NAME) if pk.isdigit()])
+        request.POST = post  # type: ignore[assignment]
+        return super().response_action(request, queryset)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # issued by the workflow only
