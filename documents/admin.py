@@ -87,12 +87,12 @@ class DocumentAdmin(admin.ModelAdmin):
     def short_error(self, document: Document) -> str:
         return document.last_error[:120]
 
-    def response_action(self, request: HttpRequest, queryset: QuerySet[Document]) -> Any:
+    def response_action(self, request: HttpRequest, queryset: QuerySet[Any], *args: Any, **kwargs: Any) -> Any:
         # A forged selection (not an id) would make the admin's query raise: it selects nothing.
         post = request.POST.copy()
         post.setlist(ACTION_CHECKBOX_NAME, [pk for pk in post.getlist(ACTION_CHECKBOX_NAME) if pk.isdigit()])
         request.POST = post  # type: ignore[assignment]
-        return super().response_action(request, queryset)
+        return super().response_action(request, queryset, *args, **kwargs)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # issued by the workflow only
