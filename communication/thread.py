@@ -142,7 +142,7 @@ def thread_messages(messages: Iterable[Message], *, dossier_pk: int, reader_pk: 
                 if complaint is not None
                 else None,
                 reply_url=reply_url(message.pk)
-                if message.author_id != reader_pk and message.type != MessageType.EMAIL
+                if message.author_id != reader_pk and message.type != MessageType.EMAIL and not pending
                 else "",
                 annex_deactivate_url=annex_deactivate_url(message.pk) if own_annex else "",
                 annex_actions_label=_("Actions de l'annexe %(title)s") % {"title": message.title} if own_annex else "",
