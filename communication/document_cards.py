@@ -57,7 +57,8 @@ def attach_document_file(*, message: Message, path: str, name: str, size: int) -
     A replaced file at another path is deleted from storage once this commits (a rollback
     keeps it, as the card still names it).
     """
-    locked = Message.objects.select_for_update().select_related("dossier").get(pk=message.pk)
+    # The card's row only: the dossier is locked by status moves, which lock a document after it.
+    locked = Message.objects.select_for_update(of=("self",)).select_related("dossier").get(pk=message.pk)
     if locked.type not in DOCUMENT_TYPES:
         raise ValueError(f"message {locked.pk} is not a document card")
     now = timezone.now()

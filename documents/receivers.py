@@ -10,6 +10,7 @@ A dossier without a line gets none of them: there is nothing to quote or to bill
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.utils import timezone
@@ -20,6 +21,8 @@ from dossiers.models import Dossier, Status
 
 from . import services
 from .models import DocumentKind
+
+logger = logging.getLogger(__name__)
 
 
 def status_changed(*, dossier: Dossier, user: User, previous: str, **kwargs: Any) -> None:
@@ -43,6 +46,15 @@ def status_changed(*, dossier: Dossier, user: User, previous: str, **kwargs: Any
 
 
 def order_placed(*, dossier: Dossier, user: User, **kwargs: Any) -> None:
+    """Once the order has committed: an error here must not turn the dealer's placed order
+    into an error page, so it is logged for staff (the order stands, its number is shown)."""
+    try:
+        _issue_order_confirmation(dossier=dossier, user=user)
+    except Exception:
+        logger.exception("Dossier %s: the order confirmation could not be issued", dossier.pk)
+
+
+def _issue_order_confirmation(*, dossier: Dossier, user: User) -> None:
     services.issue_document(
         dossier=dossier,
         kind=DocumentKind.ORDER_CONFIRMATION,

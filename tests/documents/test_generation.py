@@ -227,3 +227,19 @@ def test_the_documents_admin_lists_with_filters_and_never_edits(superuser_client
     page = superuser_client.get(reverse("admin:documents_document_change", args=[document.pk]))
     assert page.status_code == 200
     assert superuser_client.post(reverse("admin:documents_document_change", args=[document.pk])).status_code == 403
+
+
+def _overview_row(client: Client, dossier: Dossier) -> str:
+    page = client.get(reverse("dossiers:dossier-list")).content.decode()
+    start = page.index(f'<tr data-dossier="{dossier.number}"')
+    return page[start : page.index("</tr>", start)]
+
+
+def test_a_new_document_file_shows_as_new_in_the_cached_overview(
+    ordered: Dossier, staff: User, owner_client: Client, run_on_commit: Callable[..., Any]
+) -> None:
+    _communication(owner_client, ordered)  # read: nothing new
+    assert "unread-marker" not in _overview_row(owner_client, ordered)
+    assert "unread-marker" not in _overview_row(owner_client, ordered)  # now from the cache
+    run_on_commit(services.regenerate_document, document=_confirmation(ordered), user=staff)
+    assert "unread-marker" in _overview_row(owner_client, ordered)
