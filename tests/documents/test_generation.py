@@ -243,3 +243,18 @@ def test_a_new_document_file_shows_as_new_in_the_cached_overview(
     assert "unread-marker" not in _overview_row(owner_client, ordered)  # now from the cache
     run_on_commit(services.regenerate_document, document=_confirmation(ordered), user=staff)
     assert "unread-marker" in _overview_row(owner_client, ordered)
+
+
+def test_placing_an_order_in_the_portal_only_queues_its_document(
+    with_lines: Dossier, owner_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    from tests.celery_publishing import celery_publishing
+
+    url = reverse("configurator:order-place", kwargs={"pk": with_lines.pk})
+    # Where a broker is set (production), the request publishes the task and renders nothing.
+    with celery_publishing(broker_url="memory://"), django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(url)
+    assert response.status_code == 302
+    document = _confirmation(with_lines)
+    assert document.state == DocumentState.PENDING and document.attempts == 0 and not document.file_path
+    assert card_of(with_lines, MessageType.ORDER_CONFIRMATION).document_pending
