@@ -12,15 +12,18 @@ and no mail leaves.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from celery import shared_task
+from django.utils import timezone
 
 from . import generation
-from .models import DocumentState
+from .models import Document, DocumentState
 
 logger = logging.getLogger(__name__)
 
 GENERATE = "documents.generate_document"
+SWEEP = "documents.sweep_pending"
 # Seconds before each retry: 4 retries (5 tries) over about 20 minutes.
 BACKOFF = (15, 60, 240, 900)
 MAX_RETRIES = len(BACKOFF)
@@ -68,3 +71,33 @@ def enqueue_generation(*, document_id: int, countdown: float | None = None) -> b
         logger.warning("Document %s stays pending: could not enqueue its generation", document_id, exc_info=True)
         return False
     return True
+
+
+# Longer than every back-off wait: a pending document untouched this long has no task coming.
+LOST_AFTER = timedelta(seconds=2 * BACKOFF[-1])
+
+
+def sweep_pending(*, now: datetime | None = None, limit: int = 100) -> int:
+    """Queue again the pending documents whose task was lost (Celery beat, every 10 minutes).
+
+    A task that could not be queued (Redis down) leaves its document pending; so would a
+    retry lost with its broker. Their rows still say pending, untouched for longer than
+    any retry waits: queue them again (the task does nothing if another made them since).
+    """
+    cutoff = (now or timezone.now()) - LOST_AFTER
+    ids = list(
+        Document.objects.filter(state=DocumentState.PENDING, updated_at__lt=cutoff)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for document_id in ids:
+        if not enqueue_generation(document_id=document_id):
+            break  # the broker is still down; the next sweep tries again
+    return len(ids)
+
+
+def _sweep_pending() -> int:
+    return sweep_pending()
+
+
+sweep_pending_task = shared_task(name=SWEEP, ignore_result=True)(_sweep_pending)

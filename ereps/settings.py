@@ -291,6 +291,8 @@ if OVERVIEW_CACHE_SECONDS < 0:
 
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "mailer.sweep_outbox", "schedule": float(OUTBOX_SWEEP_INTERVAL_SECONDS)},
+    # Documents whose generation task was lost (broker down when queued) are queued again.
+    "documents-sweep": {"task": "documents.sweep_pending", "schedule": 600.0},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -258,3 +258,24 @@ def test_placing_an_order_in_the_portal_only_queues_its_document(
     document = _confirmation(with_lines)
     assert document.state == DocumentState.PENDING and document.attempts == 0 and not document.file_path
     assert card_of(with_lines, MessageType.ORDER_CONFIRMATION).document_pending
+
+
+def test_the_sweep_queues_again_a_document_whose_task_was_lost(
+    with_lines: Dossier, owner: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        configurator_services.place_order(dossier=with_lines, user=owner, today=TODAY)
+    with django_capture_on_commit_callbacks(execute=False):  # the generation's task is lost
+        for callback in callbacks:
+            callback()
+    document = _confirmation(with_lines)
+    assert tasks.sweep_pending() == 0  # just queued: its task may still come
+    later = timezone.now() + tasks.LOST_AFTER + timedelta(minutes=1)
+    assert tasks.sweep_pending(now=later) == 1  # eager here: made at once
+    document.refresh_from_db()
+    assert document.state == DocumentState.READY
+    assert tasks.sweep_pending(now=later) == 0
