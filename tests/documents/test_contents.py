@@ -77,7 +77,8 @@ def test_quote_in_the_dealers_dutch_with_its_validity_date(
     assert f"Geldig tot: {day(valid_until, 'nl')}" in text
     assert "€ 1.435,00" in text and "€ 4.240,00" in text
     assert "Totaal netto excl. btw" in text
-    assert "Prix" not in text  # nothing left in French
+    assert f"Dossiernummer: {with_lines.number}" in text and "Uw referentie: Villa Leroy" in text
+    assert "Prix" not in text and "Numéro" not in text and "Date" not in text  # nothing left in French
     assert document.data["valid_until"] == valid_until.isoformat()
     [mail] = OutboundMail.objects.filter(template="document_ready")
     assert mail.language == "nl" and mail.subject.startswith("Offerte – dossier")
