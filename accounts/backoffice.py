@@ -33,6 +33,8 @@ PERMISSIONS: list[tuple[str, str, tuple[str, ...]]] = [
     ("communication", "attachment", ("view",)),
     ("communication", "complaint", ("view", "change")),
     ("mailer", "outboundmail", ("view", "change")),
+    # Generated documents: the list (failed ones with their error) and « Régénérer ».
+    ("documents", "document", ("view", "change")),
     ("catalogue", "productgroup", ("view",)),
     ("catalogue", "product", ("view",)),
     ("catalogue", "catalogueversion", ("view",)),

@@ -1,15 +1,19 @@
 from __future__ import annotations
 
+import contextlib
 from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .vat import normalise_vat_number, validate_vat_number
 
 LANGUAGE_CHOICES = settings.LANGUAGES
 
@@ -40,6 +44,18 @@ class Customer(models.Model):
         validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
         help_text=_("Remise sur le prix brut des configurations, de 0 à 100 %."),
     )
+    # Printed on the invoices (documents app); empty fields fall back to the customer's name.
+    billing_name = models.CharField(_("nom de facturation"), max_length=200, blank=True)
+    billing_address = models.TextField(
+        _("adresse de facturation"), blank=True, help_text=_("Rue et numéro, code postal et localité, pays.")
+    )
+    vat_number = models.CharField(
+        _("numéro de TVA"),
+        max_length=20,
+        blank=True,
+        validators=[validate_vat_number],
+        help_text=_("Avec le code du pays : BE, NL, DE, FR ou LU, par exemple BE0403019261."),
+    )
     is_active = models.BooleanField(_("actif"), default=True)
     created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
 
@@ -57,6 +73,17 @@ class Customer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} – {self.name}"
+
+    def clean(self) -> None:
+        super().clean()
+        # Stored compact (BE0403019261) however it was typed; an invalid one is the
+        # field validator's error, reported on the field.
+        with contextlib.suppress(ValidationError):
+            self.vat_number = normalise_vat_number(self.vat_number)
+
+    @property
+    def invoice_name(self) -> str:
+        return self.billing_name or self.name
 
 
 class UserManager(BaseUserManager["User"]):

@@ -53,6 +53,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     args = parser.parse_args()
     os.environ.update(_env(args.database_url))
+    # Tasks (the order confirmation's generation) are published to a broker nobody reads,
+    # not run inline: this times « Passer la commande » alone (bench/documents.py times the PDF).
+    os.environ.update({"CELERY_BROKER_URL": "memory://", "CELERY_TASK_ALWAYS_EAGER": "false"})
     _ensure_database(args.database_url)
 
     import django

@@ -28,6 +28,20 @@ class MessageType(models.TextChoices):
     COMPLAINT = "complaint", _("Plainte")
     SERVICE_REQUEST = "service_request", _("Demande de service")
     WARRANTY_DOCUMENT = "warranty_document", _("Document de garantie")
+    # Documents the portal generates (documents app): posted by the system only.
+    QUOTE = "quote", _("Offre")
+    ORDER_CONFIRMATION = "order_confirmation", _("Confirmation de commande")
+    INVOICE = "invoice", _("Facture")
+
+
+# The types of a generated document's card: titled by its type, its PDF as its one file,
+# « en cours de génération » until that file exists (communication.services.post_document_card).
+DOCUMENT_TYPES = (
+    MessageType.QUOTE,
+    MessageType.ORDER_CONFIRMATION,
+    MessageType.INVOICE,
+    MessageType.WARRANTY_DOCUMENT,
+)
 
 
 class Audience(models.TextChoices):
@@ -129,6 +143,9 @@ class Message(models.Model):
     linked_attachments = models.ManyToManyField(
         "communication.Attachment", verbose_name=_("fichiers joints"), blank=True, related_name="+"
     )
+    # A generated document's card while its PDF is being made (or remade): the thread
+    # shows « en cours de génération » and none of its files.
+    document_pending = models.BooleanField(_("en cours de génération"), default=False, editable=False)
     # One per form display: a double submit of the same form creates one message.
     idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from dossiers.links import url_maker
 
 from .authors import author_name
-from .models import Attachment, Audience, ComplaintState, Message, MessageType
+from .models import DOCUMENT_TYPES, Attachment, Audience, ComplaintState, Message, MessageType
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +72,8 @@ class ThreadMessage:
     # Only on the reader's own Annexe: its gear menu (« Désactiver ») and the gear's name.
     annex_deactivate_url: str
     annex_actions_label: str
+    # A generated document whose PDF is being made: « en cours de génération », no file.
+    pending: bool
 
 
 def thread_messages(messages: Iterable[Message], *, dossier_pk: int, reader_pk: int | None) -> list[ThreadMessage]:
@@ -107,6 +109,8 @@ def thread_messages(messages: Iterable[Message], *, dossier_pk: int, reader_pk: 
         parent = message.parent
         # A reverse one-to-one: reading it raises (an AttributeError) when there is no complaint.
         complaint = getattr(message, "complaint", None)
+        is_document = message.type in DOCUMENT_TYPES and message.author_id is None
+        pending = is_document and message.document_pending
         rows.append(
             ThreadMessage(
                 pk=message.pk,
@@ -124,9 +128,10 @@ def thread_messages(messages: Iterable[Message], *, dossier_pk: int, reader_pk: 
                 parent_author=author_name(parent.author) if parent else "",
                 parent_removed=bool(getattr(message, "parent_removed", False)),
                 email_recipients=message.email_recipients or [],
-                title=message.title,
+                # A generated document's card is titled by its kind, in the reader's language.
+                title=type_labels.get(message.type, message.type) if is_document else message.title,
                 body=message.body,
-                files=[file(a, own_gear=not own_annex) for a in message.active_attachments],  # type: ignore[attr-defined]
+                files=[] if pending else [file(a, own_gear=not own_annex) for a in message.active_attachments],  # type: ignore[attr-defined]
                 linked_files=[file(a, own_gear=False) for a in message.active_linked_attachments],  # type: ignore[attr-defined]
                 complaint=ThreadComplaint(
                     complaint.state,
@@ -137,10 +142,11 @@ def thread_messages(messages: Iterable[Message], *, dossier_pk: int, reader_pk: 
                 if complaint is not None
                 else None,
                 reply_url=reply_url(message.pk)
-                if message.author_id != reader_pk and message.type != MessageType.EMAIL
+                if message.author_id != reader_pk and message.type != MessageType.EMAIL and not pending
                 else "",
                 annex_deactivate_url=annex_deactivate_url(message.pk) if own_annex else "",
                 annex_actions_label=_("Actions de l'annexe %(title)s") % {"title": message.title} if own_annex else "",
+                pending=pending,
             )
         )
     return rows

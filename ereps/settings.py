@@ -48,6 +48,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 # The manufacturer's name appears in the UI, the audience choice and the mails.
 MANUFACTURER_NAME = env.str("MANUFACTURER_NAME", default="Renson")
 PORTAL_NAME = "e-REPS"
+# The documents (documents app): how long a quote holds, and the VAT rate of the invoices.
+QUOTE_VALIDITY_DAYS = env.int("QUOTE_VALIDITY_DAYS", default=30)
+VAT_RATE_PERCENT = env.str("VAT_RATE_PERCENT", default="21")
 # Absolute base for links in mails (mails have no request to build URLs from).
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
@@ -74,6 +77,7 @@ INSTALLED_APPS = [
     "dossiers",
     "communication",
     "configurator",
+    "documents",
     # The wiring on top: the demo seed (manage.py seed_demo) uses every app.
     "ereps",
 ]
@@ -348,6 +352,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(WORKER_HEARTBEAT_SECONDS),
         "options": {"expires": float(WORKER_HEARTBEAT_SECONDS)},
     },
+    # Documents whose generation task was lost (broker down when queued) are queued again.
+    "documents-sweep": {"task": "documents.sweep_pending", "schedule": 600.0},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -29,6 +29,7 @@ ADD_PAGE_STATUS = {
     "communication.attachment": 403,
     "communication.complaint": 403,
     "communication.message": 200,  # a staff message, through post_message
+    "documents.document": 403,  # issued by the workflow only
     "dossiers.dossier": 403,
     "mailer.outboundmail": 403,
 }

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command, get_commands
 from django.test import Client
 
 from accounts.models import Customer, User
-from communication.models import Audience, Message
+from communication.models import DOCUMENT_TYPES, Audience, Message
 from dossiers.models import Dossier, Status
 
 
@@ -48,7 +48,8 @@ def test_seed_demo_gives_the_contact_person_a_thread_to_answer(db: None, setting
     _call("seed_demo")
     staff = User.objects.get(email="contact@renson.example")
     assert staff.has_perm("communication.change_message")
-    thread = Message.objects.filter(dossier__customer__number="100200")
+    # The demo thread; the generated documents' cards are counted in the documents' test below.
+    thread = Message.objects.filter(dossier__customer__number="100200").exclude(type__in=DOCUMENT_TYPES)
     assert thread.count() == 4
     assert thread.filter(audience=Audience.INTERNAL).count() == 1
     assert thread.filter(author=staff, parent__isnull=False).exists()
@@ -101,3 +102,22 @@ def test_seed_demo_orders_every_dossier_past_offre_through_passer_la_commande(db
     counts = (OrderLine.objects.count(), WarrantyItem.objects.count(), CatalogueVersion.objects.count())
     _call("seed_demo")
     assert (OrderLine.objects.count(), WarrantyItem.objects.count(), CatalogueVersion.objects.count()) == counts
+
+
+def test_seed_demo_generates_the_documents_of_its_dossiers(
+    db: None, settings, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    from documents.models import Document, DocumentKind, DocumentState
+
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=True):  # the demo's commit: tasks run inline
+        out = _call("seed_demo")
+    documents = Document.objects.all()
+    assert documents.count() == 2 + 10 + 6  # a quote per customer, each order, each delivered dossier
+    assert set(documents.values_list("state", flat=True)) == {DocumentState.READY}
+    # Printed before this test's transaction ends (a real run prints after its commit).
+    assert "Documents: 0 ready, 8 pending, 0 failed" in out
+    for dossier in Dossier.objects.filter(status__in=[Status.DELIVERED, Status.COMPLETED]):
+        invoice = Document.objects.get(dossier=dossier, kind=DocumentKind.INVOICE)
+        assert invoice.data["vat_number"].startswith("BE") and invoice.number.startswith("F")
+        assert dossier.messages.filter(type="invoice", document_pending=False, attachments__isnull=False).exists()

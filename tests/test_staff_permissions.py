@@ -32,8 +32,10 @@ from django.utils import timezone
 from accounts.backoffice import backoffice_group
 from accounts.models import Customer, User
 from catalogue.models import CatalogueVersion, Product, ProductGroup, ProductVersion
+from communication.document_cards import post_document_card
 from communication.models import Attachment, Complaint, Message, MessageType
 from communication.services import post_message
+from documents.models import Document, DocumentKind
 from dossiers.models import Dossier, Status
 from mailer.models import OutboundMail
 from mailer.services import queue_mail
@@ -96,6 +98,18 @@ class World:
     def mail(self) -> OutboundMail:
         return queue_mail(
             to=self.dealer.email, language="fr", template="invite", context={"user": self.dealer, "reset_path": "/"}
+        )
+
+    @cached_property
+    def document(self) -> Document:
+        """A generated document's row and card (its generation is never run here: no on_commit)."""
+        return Document.objects.create(
+            dossier=self.dossier,
+            kind=DocumentKind.ORDER_CONFIRMATION,
+            language="fr",
+            recipient=self.dealer,
+            storage_token="0" * 32,
+            message=post_document_card(dossier=self.dossier, type=MessageType.ORDER_CONFIRMATION),
         )
 
     @property
@@ -226,6 +240,7 @@ ADMIN_URLS: dict[str, Url] = {
     "admin:app_list[catalogue]": ALL_200,
     "admin:app_list[mailer]": ALL_200,
     "admin:app_list[dossiers]": ALL_200,
+    "admin:app_list[documents]": ALL_200,
     "(?P<url>.*)$": Url((404, 404), (404, 404), (404, 404)),
     # Customers: the Back-office adds and changes them (the user inline is read-only).
     **_model_rows(
@@ -308,6 +323,8 @@ ADMIN_URLS: dict[str, Url] = {
         delete=NONE,
     ),
     **_model_rows("mailer_outboundmail", lambda w: w.mail, add=NONE, change=READ, delete=NONE),
+    # Documents: issued by the workflow, never edited; « Régénérer » is an action.
+    **_model_rows("documents_document", lambda w: w.document, add=NONE, change=READ, delete=NONE),
     # The catalogue: read-only for every staff member; it comes from load_catalogue only.
     **_model_rows("catalogue_productgroup", lambda w: w.group, add=NONE, change=READ, delete=NONE),
     **_model_rows("catalogue_product", lambda w: w.product, add=NONE, change=READ, delete=NONE),
@@ -447,6 +464,9 @@ ADMIN_ACTIONS: dict[str, Action] = {
     "communication.complaint:mark_rejected": Action(lambda w: w.complaint, Refused(200), Ran(200), Ran(200)),
     "communication.complaint:mark_resolved": Action(lambda w: w.complaint, Refused(200), Ran(200), Ran(200)),
     "mailer.outboundmail:resend_selected": Action(lambda w: w.mail, Refused(200), Ran(302), Ran(302)),
+    # The Back-office regenerates documents (« change document »); view-only staff do not.
+    "documents.document:regenerate": Action(lambda w: w.document, Refused(200), Ran(302), Ran(302)),
+    "documents.document:delete_selected": Action(lambda w: w.document, Refused(200), Refused(302), Refused(302)),
     "catalogue.product:delete_selected": Action(lambda w: w.product, Refused(200), Refused(200), Refused(200)),
     "catalogue.productgroup:delete_selected": Action(lambda w: w.group, Refused(200), Refused(200), Refused(200)),
     "catalogue.catalogueversion:delete_selected": Action(

@@ -17,6 +17,7 @@ from accounts.models import User
 
 from .. import workflow
 from ..models import Dossier, EventKind, Status
+from ..signals import status_changed
 from ..workflow import Action, Role
 from .core import next_number, record_event
 
@@ -103,6 +104,7 @@ def _status_event(*, dossier: Dossier, user: User, previous: str, action: Action
         actor=user,
         data={"from": previous, "to": dossier.status, "action": action.value},
     )
+    status_changed.send(sender=Dossier, dossier=dossier, user=user, previous=previous, action=action.value)
 
 
 @transaction.atomic

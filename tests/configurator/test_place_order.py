@@ -176,7 +176,13 @@ def test_an_order_snapshots_every_line_and_numbers_every_item(
     assert all(item.customer_id == dossier.customer_id and item.dossier_id == dossier.pk for item in items)
 
     kinds = list(dossier.events.order_by("id").values_list("kind", flat=True))
-    assert kinds[-3:] == [EventKind.STATUS_CHANGED, EventKind.ORDER_PLACED, EventKind.ITEMS_ORDERED]
+    # Then, once committed, the order confirmation is generated (documents app).
+    assert kinds[-4:] == [
+        EventKind.STATUS_CHANGED,
+        EventKind.ORDER_PLACED,
+        EventKind.ITEMS_ORDERED,
+        EventKind.DOCUMENT_GENERATED,
+    ]
     event = dossier.events.get(kind=EventKind.ITEMS_ORDERED)
     assert event.data == {"lines": 2, "items": 3, "net_total": str(placed.net_total)}
     assert event.description.startswith("3 articles commandés, 2 lignes, total net ")

@@ -1,3 +1,4 @@
+from collections import Counter
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +18,7 @@ from communication import services as communication
 from communication.models import Audience, MessageType
 from configurator import services as configurator
 from configurator.models import OrderLine, WarrantyItem
+from documents.models import Document, DocumentState
 from dossiers import services
 from dossiers.models import Dossier, Status
 from dossiers.services import create_dossier
@@ -46,6 +48,12 @@ CUSTOMERS = [
         ],
     ),
 ]
+
+# What the invoices print: billing name, address and VAT number (checked, as in the admin).
+BILLING = {
+    "100200": ("Menuiserie Dupont SPRL", "Rue de la Station 14\n5000 Namur\nBelgique", "BE0403019261"),
+    "300400": ("Zonwering Janssens BV", "Kerkstraat 12\n8500 Kortrijk\nBelgië", "BE0202239951"),
+}
 
 # (product code, values as a dealer types them, quantity, index of the roof line or None)
 Line = tuple[str, dict[str, Any], int, int | None]
@@ -179,7 +187,8 @@ class Command(BaseCommand):
         "load_catalogue), two customers (two users on the first, one on the second, who has a discount), a "
         "staff contact person, a superuser and dossiers in every status with configured lines; the dossiers "
         "past Offre are ordered through « Passer la commande » (order numbers, warranty numbers, snapshots) "
-        "and moved on by the staff status actions, two of them to Terminé. Idempotent: existing demo rows "
+        "and moved on by the staff status actions, two of them to Terminé; their documents (quote, order "
+        "confirmations, invoices) are generated. Idempotent: existing demo rows "
         "are reused, not duplicated. Refuses to run when DEBUG is off unless --force is given. Prints the "
         "demo logins and an order and a warranty number to try."
     )
@@ -201,8 +210,18 @@ class Command(BaseCommand):
                 customer, _ = upsert_customer(
                     number=number, name=name, language=language, account_manager=staff, discount_percent=discount
                 )
+                customer.billing_name, customer.billing_address, customer.vat_number = BILLING[number]
+                customer.full_clean()
+                customer.save()
                 people = [self._user(email, customer, first, last, lang) for email, first, last, lang in users]
                 created_dossiers += self._dossiers(customer, people, products, staff)
+        # The documents were issued with the workflow and generated once it committed (inline
+        # in the demo, where tasks run eagerly; by the workers where a broker is set).
+        states = Counter(Document.objects.values_list("state", flat=True))
+        self.stdout.write(
+            f"Documents: {states[DocumentState.READY]} ready, {states[DocumentState.PENDING]} pending, "
+            f"{states[DocumentState.FAILED]} failed (quotes, order confirmations, invoices in Communication)"
+        )
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for number, _name, _language, _discount, users in CUSTOMERS:
             for email, *_rest in users:

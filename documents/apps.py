@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    """The documents (quote, order confirmation, invoice) at the top of the stack: they read
+    the configurator's orders and post in Communication; the apps below tell them when."""
+
+    name = "documents"
+    verbose_name = _("Documents")
+
+    def ready(self) -> None:
+        from configurator.signals import order_placed
+        from dossiers.signals import status_changed
+
+        from . import checks, descriptions, receivers
+
+        checks.register()
+        descriptions.register()
+        status_changed.connect(receivers.status_changed, dispatch_uid="documents-status-changed")
+        order_placed.connect(receivers.order_placed, dispatch_uid="documents-order-placed")
