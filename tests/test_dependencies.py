@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
@@ -26,7 +27,9 @@ def _requirements() -> list[str]:
 
 
 def _project_sources() -> str:
-    apps = ["ops", "mailer", "accounts", "catalogue", "dossiers", "communication", "configurator", "ereps"]
+    # The portal's own packages, as the layers contract lists them (bench and tests aside).
+    packages = tomllib.loads((BASE / "pyproject.toml").read_text())["tool"]["importlinter"]["root_packages"]
+    apps = [name for name in packages if name not in ("bench", "tests")]
     return "\n".join(p.read_text() for app in apps for p in (BASE / app).rglob("*.py") if "migrations" not in p.parts)
 
 
