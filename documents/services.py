@@ -113,15 +113,26 @@ def regenerate_document(*, document: Document, user: User | None) -> Document:
     return _make_again(locked, user=user)
 
 
-def find_document(*, dossier_number: str, kind: str) -> Document:
-    """The newest document of ``kind`` of the dossier numbered ``dossier_number``, or :class:`DocumentRefused`."""
+def find_document(*, dossier_number: str, kind: str, customer_number: str | None = None) -> Document:
+    """The newest document of ``kind`` of the dossier numbered ``dossier_number``, or :class:`DocumentRefused`.
+
+    With ``customer_number`` (ops naming whose document they mean), a dossier of another
+    customer is refused: a mistyped dossier number must not regenerate and re-mail
+    someone else's invoice.
+    """
     if kind not in DocumentKind.values:
         raise DocumentRefused(
             _("Type de document inconnu « %(kind)s » : choisissez parmi %(kinds)s.")
             % {"kind": kind, "kinds": ", ".join(DocumentKind.values)}
         )
-    if not Dossier.objects.filter(number=dossier_number).exists():
+    dossier = Dossier.objects.filter(number=dossier_number).select_related("customer").first()
+    if dossier is None:
         raise DocumentRefused(_("Aucun dossier ne porte le numéro « %(number)s ».") % {"number": dossier_number})
+    if customer_number is not None and dossier.customer.number != customer_number:
+        raise DocumentRefused(
+            _("Le dossier %(number)s n'est pas un dossier du client %(customer)s.")
+            % {"number": dossier_number, "customer": customer_number}
+        )
     document = Document.objects.of_dossier_kind(dossier_number, kind).first()
     if document is None:
         raise DocumentRefused(

@@ -63,6 +63,22 @@ def test_the_command_refuses_an_unknown_dossier_or_kind_with_a_clear_message(
     assert Document.objects.get(dossier=ordered).generations == 1
 
 
+def test_the_command_refuses_a_dossier_of_another_customer_than_named(ordered: Dossier) -> None:
+    with pytest.raises(CommandError) as refused:
+        _regenerate(ordered.number, "order_confirmation", "--customer", "300400")
+    assert str(refused.value) == f"Le dossier {ordered.number} n'est pas un dossier du client 300400."
+    assert Document.objects.get(dossier=ordered).generations == 1
+
+
+def test_the_command_regenerates_when_the_named_customer_is_the_dossier_s(
+    ordered: Dossier, run_on_commit: Callable[..., Any]
+) -> None:
+    number = ordered.customer.number
+    output = run_on_commit(lambda: _regenerate(ordered.number, "order_confirmation", "--customer", number))
+    assert "regeneration queued" in output
+    assert Document.objects.get(dossier=ordered).generations == 2
+
+
 def test_the_admin_action_with_a_forged_selection_changes_nothing_and_says_so(
     ordered: Dossier, backoffice_clerk: User
 ) -> None:
