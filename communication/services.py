@@ -6,6 +6,7 @@ dossier's "last message" mark and the mails (outbox rows) commit together or not
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import uuid
 from collections import defaultdict
@@ -28,6 +29,8 @@ from .files import sanitise_filename
 from .models import Attachment, Audience, Complaint, ComplaintState, Message, MessageType
 from .recipients import parse_recipients
 from .uploads import check_uploads
+
+logger = logging.getLogger(__name__)
 
 # Who may post what (PRODUCT.md §4). Dealers talk to the manufacturer and among
 # themselves; the manufacturer's staff (and the system, which posts with no author)
@@ -333,10 +336,18 @@ def post_message(
     if type == MessageType.SERVICE_REQUEST:
         # Once committed, never before: the configurator opens the service order and the
         # « Document de garantie » is queued by whoever connects (communication.signals).
-        transaction.on_commit(
-            lambda: signals.service_requested.send(sender=Message, dossier=dossier, message=message, user=author)
-        )
+        transaction.on_commit(lambda: _announce_service_request(dossier, message, author))
     return message
+
+
+def _announce_service_request(dossier: Dossier, message: Message, author: User | None) -> None:
+    """After the commit the request is registered whatever a receiver does: one that fails is
+    logged, the others still run and the dealer still gets the page."""
+    for receiver, result in signals.service_requested.send_robust(
+        sender=Message, dossier=dossier, message=message, user=author
+    ):
+        if isinstance(result, Exception):
+            logger.error("service_requested receiver %r failed for message %s", receiver, message.pk, exc_info=result)
 
 
 @transaction.atomic

@@ -10,9 +10,11 @@ class ConfiguratorConfig(AppConfig):
     verbose_name = _("Configurateur")
 
     def ready(self) -> None:
+        from communication.signals import service_requested
         from dossiers.signals import dossier_copied
 
         from . import descriptions, receivers
 
         descriptions.register()
         dossier_copied.connect(receivers.copy_lines_of_copied_dossier, dispatch_uid="configurator-copy-lines")
+        service_requested.connect(receivers.open_service_order, dispatch_uid="configurator-open-service-order")

@@ -215,7 +215,10 @@ def test_two_concurrent_requests_from_two_users_make_one_request(
     users = [owner, colleague]
     posted, refused, errors = _race(
         lambda index: services.post_message(
-            dossier=dossier, author=users[index], type=MessageType.SERVICE_REQUEST, body=f"demande {index}"
+            dossier=Dossier.objects.get(pk=dossier.pk),  # each request loads its own
+            author=users[index],
+            type=MessageType.SERVICE_REQUEST,
+            body=f"demande {index}",
         )
     )
     assert errors == []
@@ -236,7 +239,11 @@ def test_the_same_form_posted_twice_at_once_makes_one_request(
     key = uuid.uuid4()
     posted, refused, errors = _race(
         lambda index: services.post_message(
-            dossier=dossier, author=owner, type=MessageType.SERVICE_REQUEST, body="deux clics", idempotency_key=key
+            dossier=Dossier.objects.get(pk=dossier.pk),  # each request loads its own
+            author=owner,
+            type=MessageType.SERVICE_REQUEST,
+            body="deux clics",
+            idempotency_key=key,
         )
     )
     assert errors == [] and refused == []
