@@ -28,7 +28,7 @@ from ..signals import order_placed
 from .lines import lock_dossier
 from .placing import PlacedOrder, line_name, refuse_unless_orderable, snapshot_of
 from .refusals import ConfiguratorRefused, not_orderable
-from .service_orders import place_service_order
+from .service_orders import already_placed, place_service_order
 
 
 @transaction.atomic
@@ -46,7 +46,7 @@ def place_order(*, dossier: Dossier, user: User, today: date | None = None) -> P
     if in_service_mode(locked):
         # After a « Demande de service », or in a « Service » dossier: the service order, as it is.
         return place_service_order(dossier=locked, user=user, today=today)
-    if (refusal := not_orderable(locked)) is not None:
+    if (refusal := already_placed(locked) or not_orderable(locked)) is not None:
         raise refusal
     lines = list(
         OrderLine.objects.select_for_update(of=("self",))

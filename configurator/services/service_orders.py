@@ -213,7 +213,8 @@ def remove_service_line(*, line: OrderLine, user: User) -> None:
     dossier_services.note_activity(dossier=locked)
 
 
-def _already_placed(dossier: Dossier) -> ConfiguratorRefused | None:
+def already_placed(dossier: Dossier) -> ConfiguratorRefused | None:
+    """A replayed « Passer la commande » of a dossier whose last order was a service order: its words."""
     if dossier.status not in ORDERED_STATUSES:
         return None
     last = ServiceOrder.objects.filter(dossier=dossier, placed_at__isnull=False).order_by("-placed_at").first()
@@ -239,7 +240,7 @@ def place_service_order(*, dossier: Dossier, user: User, reference: str = "", to
     locked = _lock(dossier, user)
     if not in_service_mode(locked):
         raise (
-            _already_placed(locked)
+            already_placed(locked)
             or not_service_editable(locked)
             or not_orderable(locked)
             or ConfiguratorRefused("status", _("Ce dossier ne peut pas être commandé ici."))
