@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.tenancy import DealerRequest, dealer_required, get_owned_or_404
 from catalogue.definition import Severity
+from catalogue.models import ProductVersion
 from dossiers.models import Dossier
 
 from . import lookup, services
@@ -49,20 +50,18 @@ def service_dossier_or_404(request: DealerRequest, pk: int) -> Dossier:
     return get_owned_or_404(request, Dossier.objects.select_related("product", "customer"), pk=pk)
 
 
-def _reason_options(dossier: Dossier) -> list[tuple[str, str]]:
-    try:
-        _product, version = service_product(dossier)
-    except services.ConfiguratorRefused:
+def _reason_options(version: ProductVersion | None) -> list[tuple[str, str]]:
+    if version is None:
         return []
     parameter = version.compiled().parameter("reason")
     return [(option.key, option.label.get(_language())) for option in parameter.options]
 
 
-def _warnings(dossier: Dossier, item: WarrantyItem, reason: str, acknowledged: list[str]) -> list[dict[str, object]]:
+def _warnings(
+    version: ProductVersion | None, dossier: Dossier, item: WarrantyItem, reason: str, acknowledged: list[str]
+) -> list[dict[str, object]]:
     """The Service product's warnings for this item and reason, each with its box to tick."""
-    try:
-        _product, version = service_product(dossier)
-    except services.ConfiguratorRefused:
+    if version is None:
         return []
     evaluated = evaluate_service_line(
         version=version, customer=dossier.customer, item=item, parts=[], reason=reason, acknowledged=acknowledged
@@ -157,6 +156,10 @@ def service_line_create(request: DealerRequest, pk: int) -> HttpResponse:
 
     if item is not None:
         card = item_card(item, language=_language(), today=today)
+        try:
+            _product, version = service_product(dossier)
+        except services.ConfiguratorRefused:
+            version = None  # the dealer is told so when saving
         page.update(
             {
                 "card": card,
@@ -170,8 +173,8 @@ def service_line_create(request: DealerRequest, pk: int) -> HttpResponse:
                     for part in card.parts
                 ],
                 "reason": reason,
-                "reasons": _reason_options(dossier),
-                "warnings": _warnings(dossier, item, reason, acknowledged),
+                "reasons": _reason_options(version),
+                "warnings": _warnings(version, dossier, item, reason, acknowledged),
                 "refusal": refusal_text,
             }
         )
