@@ -4,7 +4,8 @@ from django.utils.translation import gettext_lazy as _
 
 class ConfiguratorConfig(AppConfig):
     """The Configurateur, at the top of the stack: order lines, « Passer la commande »,
-    warranty items. It may use every other app; they tell it things through signals."""
+    warranty items, service orders. It may use every other app; they tell it things through
+    signals (a copied dossier, a « Demande de service » posted)."""
 
     name = "configurator"
     verbose_name = _("Configurateur")
