@@ -4,7 +4,8 @@ submitting without JavaScript) and « Passer la commande ».
 Every view takes the dossier among the request's customer's (``service_dossier_or_404``)
 and a line among that dossier's, so another customer's dossier or another dossier's line is
 a 404. After a « Demande de service », or in a « Service » dossier, the tab shows the service
-order instead (:mod:`configurator.service_views` finds the item and takes its parts). Writes go through :mod:`configurator.services`, which evaluate on the server again.
+order instead (:mod:`configurator.service_views` finds the item and takes its parts).
+Writes go through :mod:`configurator.services`, which evaluate on the server again.
 """
 
 from __future__ import annotations
