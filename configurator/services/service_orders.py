@@ -46,10 +46,12 @@ def _lock(dossier: Dossier, user: User) -> Dossier:
 def service_product(dossier: Dossier) -> tuple[Product, ProductVersion]:
     """The Service product a service line is of (a « Service » dossier's own), as the current
     catalogue defines it."""
-    candidates = [dossier.product] if dossier.product.is_service else []
-    candidates += list(Product.objects.active().filter(is_service=True).order_by("group__position", "position"))
-    for product in candidates:
-        version = current_product_version(product) if product.is_active else None
+    if dossier.product.is_service and dossier.product.is_active:
+        version = current_product_version(dossier.product)
+        if version is not None:
+            return dossier.product, version
+    for product in Product.objects.active().filter(is_service=True).order_by("group__position", "position"):
+        version = current_product_version(product)
         if version is not None:
             return product, version
     raise ConfiguratorRefused("unavailable", _("Le produit « Service » ne figure pas au catalogue actuel."))
