@@ -251,3 +251,29 @@ def test_the_same_form_posted_twice_at_once_makes_one_request(
     assert Complaint.objects.count() == 1
     assert HistoryEvent.objects.filter(dossier=dossier, kind=EventKind.STATUS_CHANGED).count() == 1
     assert len(announced) == 1
+
+
+@pytest.mark.django_db
+def test_a_failing_receiver_is_logged_and_the_others_still_run(
+    owner: User, dossier: Dossier, django_capture_on_commit_callbacks: Any, caplog: Any
+) -> None:
+    after: list[Message] = []
+
+    def broken(**kwargs: Any) -> None:
+        raise RuntimeError("the document queue is down")
+
+    def later(*, message: Message, **kwargs: Any) -> None:
+        after.append(message)
+
+    service_requested.connect(broken, dispatch_uid="test-broken-receiver")
+    service_requested.connect(later, dispatch_uid="test-later-receiver")
+    try:
+        _set_status(dossier, Status.COMPLETED)
+        with django_capture_on_commit_callbacks(execute=True):
+            message = services.post_message(dossier=dossier, author=owner, type=MessageType.SERVICE_REQUEST, body="x")
+    finally:
+        service_requested.disconnect(dispatch_uid="test-broken-receiver")
+        service_requested.disconnect(dispatch_uid="test-later-receiver")
+    assert after == [message]  # connected after the broken one, still called
+    assert Complaint.objects.get().message == message
+    assert "service_requested receiver" in caplog.text and "the document queue is down" in caplog.text
