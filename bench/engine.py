@@ -51,7 +51,7 @@ TYPICAL: dict[str, tuple[dict[str, object], dict[str, object] | None]] = {
     ),
     "INVV": ({"length_mm": "2400", "frame_width_mm": "2600", "room_type": "living", "floor_area_m2": "30,5"}, None),
     "HBX3": ({"kitchen_closed": "1", "bathroom": "2", "wc": "2", "bedroom_co2": "3", "co2_sensors": "2"}, None),
-    "SRV": ({"part": "fabric", "quantity": "2", "reason": "wear"}, {"family": "FX100", "in_warranty": False}),
+    "SRV": ({"reason": "wear"}, {"family": "FX100", "in_warranty": False, "pieces": 3, "cut_pieces": 2}),
 }
 
 

@@ -81,6 +81,17 @@ class IdempotencyMixin(forms.Form):
             self.initial.setdefault("form_token", uuid.uuid4())
 
 
+class TypeChoiceField(forms.ChoiceField):
+    """Lists the types offered now, and accepts every type the author may post: a type that
+    is not offered in the dossier's status (a forged POST) meets the service's own refusal,
+    in words, rather than "not a valid choice"."""
+
+    accepted: tuple[str, ...] = ()
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in self.accepted or super().valid_value(value)
+
+
 class MessageForm(IdempotencyMixin, forms.Form):
     """« Ajouter »: the dealer picks a type and fills that type's fields.
 
@@ -88,7 +99,7 @@ class MessageForm(IdempotencyMixin, forms.Form):
     the form parses what was typed and puts the service's refusals on its fields.
     """
 
-    type = forms.ChoiceField(label=_("Type"), initial=MessageType.REMARK)
+    type = TypeChoiceField(label=_("Type"), initial=MessageType.REMARK)
     audience = forms.ChoiceField(
         label=_("Groupe-cible"), choices=Audience.choices, initial=Audience.RENSON, widget=forms.RadioSelect
     )
@@ -125,7 +136,15 @@ class MessageForm(IdempotencyMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.dossier = dossier
         self.user = user
-        self.fields["type"].choices = [(t.value, t.label) for t in services.allowed_types(user, dossier)]  # type: ignore[attr-defined]
+        kind = self.fields["type"]
+        assert isinstance(kind, TypeChoiceField)
+        offered = services.offered_types(user, dossier)
+        allowed = services.allowed_types(user, dossier)
+        kind.choices = [(t.value, t.label) for t in offered]
+        kind.accepted = tuple(t.value for t in allowed)
+        # Why « Demande de service » is not in the list (the FAQ: ask the contact person).
+        not_offered = MessageType.SERVICE_REQUEST in allowed and MessageType.SERVICE_REQUEST not in offered
+        self.service_advice = services.service_request_refused_message(dossier) if not_offered else ""
         self.fields["attachments"].queryset = (  # type: ignore[attr-defined]
             Attachment.objects.visible_to(user)
             .active()

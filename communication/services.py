@@ -6,6 +6,7 @@ dossier's "last message" mark and the mails (outbox rows) commit together or not
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 import uuid
 from collections import defaultdict
@@ -23,11 +24,13 @@ from accounts.throttling import take_user_allowance
 from dossiers import services as dossier_services
 from dossiers.models import Dossier, EventKind, Status
 
-from . import notifications
+from . import notifications, signals
 from .files import sanitise_filename
 from .models import Attachment, Audience, Complaint, ComplaintState, Message, MessageType
 from .recipients import parse_recipients
 from .uploads import check_uploads
+
+logger = logging.getLogger(__name__)
 
 # Who may post what (PRODUCT.md §4). Dealers talk to the manufacturer and among
 # themselves; the manufacturer's staff (and the system, which posts with no author)
@@ -54,11 +57,28 @@ REQUIRED_BY_TYPE: dict[str, tuple[str, ...]] = {
 }
 
 
-def service_request_refused_message() -> str:
+def service_request_refused_message(dossier: Dossier) -> str:
+    """Why « Demande de service » is not possible on ``dossier`` as it stands, with the FAQ's
+    advice: the dealer's contact person at the manufacturer, by name, handles the rest."""
+    manufacturer = settings.MANUFACTURER_NAME
+    contact = dossier.contact_person or dossier.customer.account_manager
+    if contact is not None:
+        advice = _("contactez votre personne de contact chez %(manufacturer)s, %(name)s (%(email)s).") % {
+            "manufacturer": manufacturer,
+            "name": contact.display_name,
+            "email": contact.email,
+        }
+    else:
+        advice = _("contactez votre personne de contact chez %(manufacturer)s.") % {"manufacturer": manufacturer}
+    if dossier.status == Status.SERVICE_REQUESTED:
+        return _(
+            "Une demande de service est déjà enregistrée pour ce dossier : passez la commande de service "
+            "dans l'onglet « Configurateur », ou %(advice)s"
+        ) % {"advice": advice}
     return _(
-        "Une demande de service n'est possible que pour un dossier au statut « Terminé » : "
-        "contactez votre personne de contact chez %(manufacturer)s."
-    ) % {"manufacturer": settings.MANUFACTURER_NAME}
+        "Une demande de service n'est possible que pour un dossier au statut « Terminé » "
+        "(ce dossier est au statut « %(status)s ») : %(advice)s"
+    ) % {"status": Status(dossier.status).label, "advice": advice}
 
 
 def allowed_types(author: User | None, dossier: Dossier) -> tuple[MessageType, ...]:
@@ -72,6 +92,16 @@ def allowed_types(author: User | None, dossier: Dossier) -> tuple[MessageType, .
     if author.customer_id != dossier.customer_id:
         return ()
     return DEALER_TYPES
+
+
+def offered_types(author: User | None, dossier: Dossier) -> tuple[MessageType, ...]:
+    """The types « Ajouter » lists: the allowed ones, « Demande de service » only on a Terminé
+    dossier. A type allowed but not offered is still refused by :func:`check_message` in words."""
+    return tuple(
+        kind
+        for kind in allowed_types(author, dossier)
+        if kind != MessageType.SERVICE_REQUEST or dossier.status == Status.COMPLETED
+    )
 
 
 def check_message(
@@ -136,7 +166,7 @@ def check_message(
     elif parent is not None and parent.is_internal and audience != Audience.INTERNAL:
         refuse("audience", "A reply to an Interne message stays Interne.", "internal_reply")
     if type == MessageType.SERVICE_REQUEST and dossier.status != Status.COMPLETED:
-        refuse(NON_FIELD_ERRORS, service_request_refused_message(), "service_refused")
+        refuse(NON_FIELD_ERRORS, service_request_refused_message(dossier), "service_refused")
 
     given = {"title": title.strip(), "body": body.strip(), "files": files, "recipients": recipients}
     for name in REQUIRED_BY_TYPE.get(type, ()):
@@ -251,9 +281,17 @@ def post_message(
     if type == MessageType.SERVICE_REQUEST:
         assert author is not None
         try:
+            # Under the dossier's row lock: of two posts at once, the second waits and is refused.
             dossier_services.request_service(dossier=dossier, user=author, expected=Status.COMPLETED)
         except dossier_services.TransitionRefused as exc:
-            raise ValidationError(service_request_refused_message(), code="service_refused") from exc
+            if idempotency_key is not None:
+                # The same form posted twice at once: the first post's message is the answer.
+                existing = Message.objects.filter(author=author, idempotency_key=idempotency_key).first()
+                if existing is not None:
+                    return existing
+            current = Dossier.objects.select_related("contact_person", "customer__account_manager").get(pk=dossier.pk)
+            refusal = ValidationError(service_request_refused_message(current), code="service_refused")
+            raise ValidationError({NON_FIELD_ERRORS: refusal}) from exc
         dossier.status = Status.SERVICE_REQUESTED
 
     try:
@@ -295,7 +333,21 @@ def post_message(
         dossier=dossier, at=message.created_at, internal=message.audience == Audience.INTERNAL
     )
     notifications.notify_message_posted(message=message)
+    if type == MessageType.SERVICE_REQUEST:
+        # Once committed, never before: the configurator opens the service order and the
+        # « Document de garantie » is queued by whoever connects (communication.signals).
+        transaction.on_commit(lambda: _announce_service_request(dossier, message, author))
     return message
+
+
+def _announce_service_request(dossier: Dossier, message: Message, author: User | None) -> None:
+    """After the commit the request is registered whatever a receiver does: one that fails is
+    logged, the others still run and the dealer still gets the page."""
+    for receiver, result in signals.service_requested.send_robust(
+        sender=Message, dossier=dossier, message=message, user=author
+    ):
+        if isinstance(result, Exception):
+            logger.error("service_requested receiver %r failed for message %s", receiver, message.pk, exc_info=result)
 
 
 @transaction.atomic

@@ -16,12 +16,27 @@ from .display import money
 
 
 def items_ordered(data: Mapping[str, Any]) -> str | None:
+    if data.get("service"):
+        return _service_ordered(data)
     if "items" not in data:
         return None
     items = int(data["items"])
     lines = int(data.get("lines", 0))
     text = ngettext("%(count)d article commandé", "%(count)d articles commandés", items) % {"count": items}
     text += ", " + ngettext("%(count)d ligne", "%(count)d lignes", lines) % {"count": lines}
+    if data.get("net_total"):
+        language = translation.get_language() or "fr"
+        text += ", " + _("total net %(amount)s") % {"amount": money(str(data["net_total"]), language)}
+    return text
+
+
+def _service_ordered(data: Mapping[str, Any]) -> str:
+    pieces = int(data.get("pieces", 0))
+    lines = int(data.get("lines", 0))
+    text = _("Commande de service : %(parts)s pour %(items)s") % {
+        "parts": ngettext("%(count)d pièce", "%(count)d pièces", pieces) % {"count": pieces},
+        "items": ngettext("%(count)d article", "%(count)d articles", lines) % {"count": lines},
+    }
     if data.get("net_total"):
         language = translation.get_language() or "fr"
         text += ", " + _("total net %(amount)s") % {"amount": money(str(data["net_total"]), language)}

@@ -71,18 +71,23 @@ def evaluate_values(
     parent: OrderLine | None = None,
     parent_values: Mapping[str, Any] | None = None,
     acknowledged: tuple[str, ...] | list[str] = (),
+    context: Mapping[str, object] | None = None,
 ) -> Evaluated:
     """Evaluate raw ``values`` under ``product_version`` for ``customer``.
 
     ``parent_values`` overrides the parent line's cached values (an order evaluates a
-    roof before its accessories and hands its fresh values on).
+    roof before its accessories and hands its fresh values on). ``context`` gives the
+    product's other context names (a service line's item: configurator.after_sales).
     """
     definition = product_version.compiled()
-    context = parent_context(
-        definition,
-        parent.product.code if parent is not None else None,
-        parent_values if parent_values is not None else (parent.evaluated_values if parent is not None else {}),
-    )
+    context = {
+        **parent_context(
+            definition,
+            parent.product.code if parent is not None else None,
+            parent_values if parent_values is not None else (parent.evaluated_values if parent is not None else {}),
+        ),
+        **(context or {}),
+    }
     evaluation = evaluate(definition, values, discount_percent=customer.discount_percent, context=context)
     warnings = set(evaluation.warnings)
     return Evaluated(product_version, definition, evaluation, tuple(a for a in acknowledged if a in warnings))

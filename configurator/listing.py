@@ -47,6 +47,8 @@ class LineRow:
     parent_number: int | None = None
     stale: bool = False  # evaluated under an older catalogue version than the current one
     ordered: OrderedView | None = None
+    # A service line: the parts chosen for its item (article code, pieces, cut length).
+    parts: list[ComponentView] = field(default_factory=list)
 
 
 def _text(texts: dict[str, str], language: str) -> str:
@@ -112,6 +114,16 @@ def line_rows(
                 parent_number=by_pk.get(line.parent_id) if line.parent_id else None,
                 stale=current_version is not None and line.product_version.version_id != current_version.pk,
                 ordered=_ordered(snapshot, numbers[line.pk], language) if snapshot is not None else None,
+                parts=[
+                    ComponentView(
+                        part["code"],
+                        _text(part["description"], language),
+                        number(part["quantity"], language),
+                        part["unit"],
+                        "" if part.get("cut_mm") is None else str(part["cut_mm"]),
+                    )
+                    for part in line.parts
+                ],
             )
         )
     return rows

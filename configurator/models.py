@@ -12,6 +12,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +42,84 @@ class OrderLineQuerySet(models.QuerySet["OrderLine"]):
         return self.filter(evaluated_values__has_key="width_mm").filter(evaluated_values__has_key="projection_mm")
 
 
+class ServiceOrderQuerySet(models.QuerySet["ServiceOrder"]):
+    def for_customer(self, customer: Any) -> ServiceOrderQuerySet:
+        return self.filter(dossier__customer=customer)
+
+    def visible_to(self, user: Any) -> ServiceOrderQuerySet:
+        return tenancy.visible(self, user, customer="dossier__customer_id", staff=models.Q())
+
+    def open(self) -> ServiceOrderQuerySet:
+        """Not placed yet: the one a dossier's Configurateur adds parts to."""
+        return self.filter(placed_at__isnull=True)
+
+
+class ServiceOrder(models.Model):
+    """A service order (FAQ: « commande de service »): spare parts for items already delivered.
+
+    Opened in the original dossier when a « Demande de service » unlocks its Configurateur
+    (``configurator.receivers.open_service_order``), or in a « Service » dossier by the first
+    parts chosen. Its lines are order lines of the Service product, one per warranty item, all
+    items of one original order; « Passer la commande » places it (``placed_at``) under the
+    order number and reference « Votre référence » gives it.
+    """
+
+    dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="+")
+    # The « Demande de service » that unlocked the original dossier (none in a « Service » dossier).
+    request = models.ForeignKey(
+        "communication.Message",
+        verbose_name=_("demande de service"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The dossier of the original order; set by the first line, every later line must match it.
+    original = models.ForeignKey(
+        Dossier,
+        verbose_name=_("dossier de la commande d'origine"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ouverte par"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("ouverte le"), default=timezone.now)
+    order_number = models.CharField(_("numéro de commande"), max_length=20, blank=True)
+    reference = models.CharField(_("Votre référence"), max_length=100, blank=True)
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("passée par"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    placed_at = models.DateTimeField(_("passée le"), null=True, blank=True)
+
+    objects = ServiceOrderQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("commande de service")
+        verbose_name_plural = _("commandes de service")
+        ordering = ["dossier", "opened_at", "pk"]
+        constraints = [
+            # Two receivers or two tabs at once never open a second one.
+            models.UniqueConstraint(
+                fields=["dossier"], condition=models.Q(placed_at__isnull=True), name="service_order_one_open"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.order_number or '…'}"
+
+    @property
+    def is_placed(self) -> bool:
+        return self.placed_at is not None
+
+
 class OrderLine(models.Model):
     dossier = models.ForeignKey(Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField(_("position"))
@@ -68,6 +147,26 @@ class OrderLine(models.Model):
     messages = models.JSONField(_("messages"), default=list, blank=True)
     # Written once, by place_order: values, derived values, price lines, components, version.
     snapshot = models.JSONField(_("instantané de commande"), null=True, blank=True)
+    # A line of a service order: the spare parts chosen for one delivered item, copied from
+    # that item's order snapshot (article code, description, unit, cut length) with the
+    # number of pieces wanted (configurator.parts).
+    service_order = models.ForeignKey(
+        ServiceOrder,
+        verbose_name=_("commande de service"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="lines",
+    )
+    warranty_item = models.ForeignKey(
+        "WarrantyItem",
+        verbose_name=_("article garanti"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_lines",
+    )
+    parts = models.JSONField(_("pièces"), default=list, blank=True)
     created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
 
@@ -99,6 +198,10 @@ class OrderLine(models.Model):
     @property
     def is_ordered(self) -> bool:
         return self.snapshot is not None
+
+    @property
+    def is_service_line(self) -> bool:
+        return self.warranty_item_id is not None
 
 
 class WarrantyItemState(models.TextChoices):

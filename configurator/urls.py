@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import service_views, views
 
 app_name = "configurator"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("lines/<int:line>/duplicate/", views.line_duplicate, name="line-duplicate"),
     path("lines/<int:line>/delete/", views.line_delete, name="line-delete"),
     path("order/", views.order_place, name="order-place"),
+    path("service/add/", service_views.service_line_create, name="service-line-create"),
 ]

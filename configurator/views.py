@@ -1,9 +1,11 @@
 """The Configurateur tab of a dossier: its order lines, the line form (live with htmx, or by
 submitting without JavaScript) and « Passer la commande ».
 
-Every view takes the dossier among the request's customer's (``get_dossier_or_404``) and a
-line among that dossier's, so another customer's dossier or another dossier's line is a
-404. Writes go through :mod:`configurator.services`, which evaluate on the server again.
+Every view takes the dossier among the request's customer's (``service_dossier_or_404``)
+and a line among that dossier's, so another customer's dossier or another dossier's line is
+a 404. After a « Demande de service », or in a « Service » dossier, the tab shows the service
+order instead (:mod:`configurator.service_views` finds the item and takes its parts).
+Writes go through :mod:`configurator.services`, which evaluate on the server again.
 """
 
 from __future__ import annotations
@@ -23,17 +25,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.tenancy import DealerRequest, dealer_required, get_owned_or_404
 from catalogue.models import CatalogueVersion, Product, ProductVersion
-from dossiers.access import get_dossier_or_404
 from dossiers.models import Dossier, Status
 
 from . import editor, services
+from .after_sales import in_service_mode, is_service_dossier
 from .context import takes_parent
 from .display import money
 from .evaluation import Evaluated, current_product_version, evaluate_values
-from .forms import LineForm
+from .forms import LineForm, ServiceOrderForm
 from .listing import line_rows
-from .models import OrderLine, WarrantyItem
-from .services.refusals import not_editable
+from .models import OrderLine, ServiceOrder, WarrantyItem
+from .service_views import service_dossier_or_404
+from .services.refusals import not_editable, not_service_editable
 
 MAX_ACKNOWLEDGED = 50  # more warnings than any product has; a longer list is not read
 
@@ -63,26 +66,61 @@ def _line_or_404(request: DealerRequest, pk: int, line: int) -> OrderLine:
 @require_GET
 @dealer_required
 def line_list(request: DealerRequest, pk: int) -> HttpResponse:
-    dossier = get_dossier_or_404(request, pk, columns=False)
+    dossier = service_dossier_or_404(request, pk)
     lines = list(
         OrderLine.objects.of_dossier(dossier).select_related("product_version").defer("product_version__definition")
     )
-    ordered = any(line.is_ordered for line in lines)
+    service_mode = in_service_mode(dossier)
+    own = [line for line in lines if line.service_order_id is None]
+    ordered = any(line.is_ordered for line in own)
     items = list(WarrantyItem.objects.filter(dossier=dossier).order_by("line_id", "index")) if ordered else []
-    current = CatalogueVersion.objects.current() if lines and not ordered else None
-    return render(
-        request,
-        "configurator/line_list.html",
-        {
-            "dossier": dossier,
-            "tab": "configurator",
-            "rows": line_rows(lines, items, language=_language(), current_version=current),
-            "total": money(sum((line.net_amount or Decimal(0) for line in lines), Decimal(0)), _language()),
-            "editable": dossier.status == Status.ACTIVE,
-            "orderable": dossier.status in (Status.ACTIVE, Status.QUOTE) and bool(lines),
-            "ordered": ordered,
-        },
-    )
+    current = CatalogueVersion.objects.current() if lines and not (ordered and len(own) == len(lines)) else None
+    language = _language()
+    context: dict[str, Any] = {
+        "dossier": dossier,
+        "tab": "configurator",
+        "rows": line_rows(own, items, language=language, current_version=current),
+        "total": money(sum((line.net_amount or Decimal(0) for line in own), Decimal(0)), language),
+        "editable": dossier.status == Status.ACTIVE and not service_mode,
+        "orderable": dossier.status in (Status.ACTIVE, Status.QUOTE) and bool(own) and not service_mode,
+        "ordered": ordered,
+        "service_mode": service_mode,
+    }
+    if service_mode or len(own) < len(lines):
+        context.update(_service_context(dossier, lines, service_mode, language, current))
+    return render(request, "configurator/line_list.html", context)
+
+
+def _service_context(
+    dossier: Dossier, lines: list[OrderLine], service_mode: bool, language: str, current: CatalogueVersion | None
+) -> dict[str, Any]:
+    """The service orders of the tab: the open one (its lines, « Votre référence », « Passer la
+    commande ») and those placed, each with its number, reference and lines."""
+    orders = list(ServiceOrder.objects.filter(dossier=dossier).select_related("original").order_by("opened_at", "pk"))
+    by_order: dict[int, list[OrderLine]] = {}
+    for line in lines:
+        if line.service_order_id is not None:
+            by_order.setdefault(line.service_order_id, []).append(line)
+    open_order = next((order for order in orders if not order.is_placed), None) if service_mode else None
+    open_lines = by_order.get(open_order.pk, []) if open_order is not None else []
+    original = open_order.original if open_order is not None and open_order.original_id else None
+    if original is None and service_mode and not is_service_dossier(dossier):
+        original = dossier
+    return {
+        "service_editable": not_service_editable(dossier) is None,
+        "service_rows": line_rows(open_lines, [], language=language, current_version=current),
+        "service_total": money(sum((line.net_amount or Decimal(0) for line in open_lines), Decimal(0)), language),
+        "service_orderable": service_mode and bool(open_lines),
+        "service_original": original,
+        "reference_form": ServiceOrderForm(
+            initial={"reference": dossier.reference if is_service_dossier(dossier) else ""}
+        ),
+        "placed_orders": [
+            (order, line_rows(by_order.get(order.pk, []), [], language=language, current_version=None))
+            for order in orders
+            if order.is_placed
+        ],
+    }
 
 
 def _offered_products(dossier: Dossier) -> list[Product]:
@@ -94,11 +132,13 @@ def _offered_products(dossier: Dossier) -> list[Product]:
 @require_http_methods(["GET", "POST"])
 @dealer_required
 def line_create(request: DealerRequest, pk: int) -> HttpResponse:
-    dossier = get_dossier_or_404(request, pk, columns=False)
+    dossier = service_dossier_or_404(request, pk)
+    if in_service_mode(dossier):  # parts are chosen for a delivered item, not configured
+        return redirect(reverse("configurator:service-line-create", kwargs={"pk": dossier.pk}))
     if (refusal := not_editable(dossier)) is not None:
         messages.error(request, refusal.message)
         return redirect(_list_url(dossier))
-    offered = _offered_products(dossier)
+    offered = [product for product in _offered_products(dossier) if not product.is_service]
     wanted = request.POST.get("product") if request.method == "POST" else request.GET.get("product")
     product = next((p for p in offered if str(p.pk) == str(wanted or dossier.product_id)), None)
     if product is None and request.method == "POST":
@@ -116,7 +156,16 @@ def line_create(request: DealerRequest, pk: int) -> HttpResponse:
 def line_update(request: DealerRequest, pk: int, line: int) -> HttpResponse:
     found = _line_or_404(request, pk, line)
     dossier = found.dossier
-    if (refusal := not_editable(dossier)) is not None:
+    refusal = not_editable(dossier)
+    if found.is_service_line:
+        refusal = services.ConfiguratorRefused(
+            "service_line",
+            _(
+                "Une ligne de la commande de service ne se modifie pas : supprimez-la, puis choisissez à nouveau "
+                "les pièces de l'article."
+            ),
+        )
+    if refusal is not None:
         messages.error(request, refusal.message)
         return redirect(_list_url(dossier, found))
     product_version = current_product_version(found.product)
@@ -275,7 +324,10 @@ def line_delete(request: DealerRequest, pk: int, line: int) -> HttpResponse:
     if refused := _post_only(request):
         return refused
     try:
-        services.remove_line(line=found, user=request.user)
+        if found.is_service_line:
+            services.remove_service_line(line=found, user=request.user)
+        else:
+            services.remove_line(line=found, user=request.user)
     except services.ConfiguratorRefused as refusal:
         messages.error(request, refusal.message)
     else:
@@ -285,9 +337,11 @@ def line_delete(request: DealerRequest, pk: int, line: int) -> HttpResponse:
 
 @dealer_required
 def order_place(request: DealerRequest, pk: int) -> HttpResponse:
-    dossier = get_dossier_or_404(request, pk, columns=False)  # the service locks it again
+    dossier = service_dossier_or_404(request, pk)  # the service locks it again
     if refused := _post_only(request):
         return refused
+    if in_service_mode(dossier):
+        return _place_service_order(request, dossier)
     try:
         placed = services.place_order(dossier=dossier, user=request.user)
     except services.ConfiguratorRefused as refusal:
@@ -304,5 +358,30 @@ def order_place(request: DealerRequest, pk: int) -> HttpResponse:
             len(placed.items),
         )
         % {"number": placed.dossier.order_number, "count": len(placed.items)},
+    )
+    return redirect(_list_url(dossier))
+
+
+def _place_service_order(request: DealerRequest, dossier: Dossier) -> HttpResponse:
+    form = ServiceOrderForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("reference", []):
+            messages.error(request, str(error))
+        return redirect(_list_url(dossier))
+    try:
+        placed = services.place_service_order(
+            dossier=dossier, user=request.user, reference=form.cleaned_data["reference"]
+        )
+    except services.ConfiguratorRefused as refusal:
+        (messages.info if refusal.code == "already_ordered" else messages.error)(request, refusal.message)
+        for problem in refusal.problems:
+            messages.error(request, problem)
+        return redirect(_list_url(dossier))
+    order = placed.service_order
+    assert order is not None
+    messages.success(
+        request,
+        _("Commande de service passée : numéro de commande %(number)s, référence « %(reference)s ».")
+        % {"number": order.order_number, "reference": order.reference or "–"},
     )
     return redirect(_list_url(dossier))

@@ -138,6 +138,8 @@ class DossierAdmin(admin.ModelAdmin):
         "contact_person",
         "status",
         "order_number",
+        "linked_order_number",
+        "linked_reference",
         "warranty_numbers",
         "created_by",
         "created_at",

@@ -28,6 +28,11 @@ def status_changed(data: Mapping[str, Any]) -> str:
 def order_placed(data: Mapping[str, Any]) -> str | None:
     if not data.get("order_number"):
         return None
+    if data.get("service"):
+        return _("Commande de service, numéro de commande : %(number)s (commande d'origine %(original)s)") % {
+            "number": data["order_number"],
+            "original": data.get("original") or "–",
+        }
     return _("Numéro de commande : %(number)s") % {"number": data["order_number"]}
 
 

@@ -87,7 +87,8 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
         )
 
     def search(self, text: str) -> DossierQuerySet:
-        """Dossiers whose number, order number, reference, warranty numbers or product name contain ``text``.
+        """Dossiers whose number, order number, reference (or those of the linked service or original
+        order), warranty numbers or product name contain ``text``.
 
         Each text column has a trigram index on PostgreSQL (migration 0005), so the OR
         of ``icontains`` lookups becomes a BitmapOr of index scans; product names come
@@ -101,6 +102,8 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
             | Q(order_number__icontains=text)
             | Q(reference__icontains=text)
             | Q(warranty_numbers__icontains=text)
+            | Q(linked_order_number__icontains=text)
+            | Q(linked_reference__icontains=text)
             | Q(product__in=Product.objects.name_contains(text).values("pk"))
         )
 
@@ -145,6 +148,12 @@ class Dossier(models.Model):
     # Denormalised for the overview's search: the warranty numbers of the dossier's order,
     # space-separated, written by dossiers.services.note_warranty_numbers.
     warranty_numbers = models.TextField(_("numéros de garantie"), blank=True, editable=False)
+    # After-sales, the other order of a service order (dossiers.services.mark_service_ordered):
+    # on the original dossier, the service order placed in it after a « Demande de service »;
+    # on a « Service » dossier (its product is the Service product), the original order its
+    # parts are for. The Information tab and the overview show both orders.
+    linked_order_number = models.CharField(_("numéro de la commande liée"), max_length=20, blank=True, editable=False)
+    linked_reference = models.CharField(_("référence de la commande liée"), max_length=100, blank=True, editable=False)
 
     objects = DossierQuerySet.as_manager()
 

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalogue.models import ProductGroup
@@ -122,6 +123,9 @@ ROW_COLUMNS = (
     "reference",
     "status",
     "order_number",
+    "linked_order_number",
+    "linked_reference",
+    "product__is_service",
     "last_activity_at",
     "is_favourite",
     "is_unread",
@@ -146,6 +150,9 @@ class OverviewRow:
     is_unread: bool
     order_number: str
     reference: str
+    # After-sales: the service order of an original dossier, the original order of a « Service » one.
+    linked_order: str
+    linked_reference: str
     product: str
     status: SafeString
     last_activity: str
@@ -158,6 +165,7 @@ def overview_rows(values: Iterable[Any]) -> list[OverviewRow]:
     messages_url = url_maker("communication:message-list")
     datetime_format = get_format("SHORT_DATETIME_FORMAT")
     name_column = f"product__name_{(translation.get_language() or 'fr')[:2]}"
+    service_order, original_order = _("Commande de service %(number)s"), _("Commande d'origine %(number)s")
     badges: dict[str, SafeString] = {}
     rows = []
     for value in values:
@@ -174,6 +182,13 @@ def overview_rows(values: Iterable[Any]) -> list[OverviewRow]:
                 is_unread=value.is_unread,
                 order_number=value.order_number,
                 reference=value.reference,
+                linked_order=(
+                    (original_order if value.product__is_service else service_order)
+                    % {"number": value.linked_order_number}
+                    if value.linked_order_number
+                    else ""
+                ),
+                linked_reference=value.linked_reference,
                 product=getattr(value, name_column, "") or value.product__name_fr,
                 status=badge,
                 # What the template's |date:"SHORT_DATETIME_FORMAT" does, format looked up once.

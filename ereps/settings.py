@@ -432,6 +432,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 PAGE_SIZE = 25
 
+# A service order « Selon mesures »: the dimensions a dealer measures on site find the item of
+# the order within this many millimetres, either way (width and height each).
+SERVICE_MEASUREMENT_TOLERANCE_MM = env.int("SERVICE_MEASUREMENT_TOLERANCE_MM", default=10)
+if SERVICE_MEASUREMENT_TOLERANCE_MM < 0:
+    raise ImproperlyConfigured("SERVICE_MEASUREMENT_TOLERANCE_MM must be ≥ 0.")
+
 # LOG_FORMAT=json: one JSON object per line (ops.logs), for a log shipper; plain otherwise.
 # Either way every line carries the request id (ops.request_id), in web processes and in
 # the Celery tasks a request queued.

@@ -104,6 +104,14 @@ def _line(world: World) -> dict[str, Any]:
     return {"pk": world.dossier.pk, "line": line.pk}
 
 
+def _service_requested(world: World) -> dict[str, Any]:
+    """The world's dossier after its « Demande de service »: its Configurateur takes a service order."""
+    from dossiers.models import Dossier, Status
+
+    Dossier.objects.filter(pk=world.dossier.pk).update(status=Status.SERVICE_REQUESTED)
+    return {"pk": world.dossier.pk}
+
+
 def _active_group(world: World) -> dict[str, Any]:
     """An orderable group: loading the demo catalogue (``_line``) withdraws the factory's."""
     from catalogue.models import ProductGroup
@@ -134,6 +142,7 @@ DEALER_URLS: dict[str, Entry] = {
     "configurator:line-duplicate": Entry(_line, owned=True, post_only=True),
     "configurator:line-delete": Entry(_line, owned=True, post_only=True),
     "configurator:order-place": Entry(_dossier, owned=True, post_only=True),
+    "configurator:service-line-create": Entry(_service_requested, owned=True, form=True),
 }
 
 # URLs that are not dealer pages: authentication, language, the admin (staff only), and the

@@ -6,8 +6,10 @@
 
 from .copying import copy_lines
 from .lines import add_line, duplicate_line, remove_line, update_line
-from .ordering import PlacedOrder, place_order
+from .ordering import place_order
+from .placing import PlacedOrder
 from .refusals import ConfiguratorRefused, InputRefused, LineConflict
+from .service_orders import add_service_line, open_service_order, place_service_order, remove_service_line
 
 __all__ = [
     "ConfiguratorRefused",
@@ -15,9 +17,13 @@ __all__ = [
     "LineConflict",
     "PlacedOrder",
     "add_line",
+    "add_service_line",
     "copy_lines",
     "duplicate_line",
+    "open_service_order",
     "place_order",
+    "place_service_order",
     "remove_line",
+    "remove_service_line",
     "update_line",
 ]

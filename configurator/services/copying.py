@@ -29,9 +29,10 @@ def copy_lines(*, source: Dossier, copy: Dossier, user: User) -> list[OrderLine]
     The values are copied as typed; prices, messages and components are today's. The
     acknowledgements are not: the dealer confirms the warnings again for the new order.
     Accessories stay attached to the copy of their roof. A line whose product left the
-    catalogue is copied with an error that says so.
+    catalogue is copied with an error that says so. Service order lines stay behind.
     """
-    lines = list(OrderLine.objects.of_dossier(source))
+    # The parts of a service order were for delivered items: not part of a new order.
+    lines = list(OrderLine.objects.of_dossier(source).filter(warranty_item__isnull=True))
     copies: dict[int, OrderLine] = {}
     with_errors = 0
     for line in sorted(lines, key=lambda line: line.parent_id is not None):

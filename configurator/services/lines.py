@@ -52,6 +52,23 @@ def _check_product(dossier: Dossier, product: Product) -> None:
         raise ConfiguratorRefused(
             "product", _("Ce produit n'est pas proposé dans le groupe de produits de ce dossier.")
         )
+    if product.is_service:
+        # Its lines are the parts of a delivered item: configurator.services.service_orders.
+        raise ConfiguratorRefused(
+            "service_product",
+            _("Les pièces d'une commande de service se choisissent « Selon numéro de garantie » ou « Selon mesures »."),
+        )
+
+
+def _refuse_service_line(line: OrderLine) -> None:
+    if line.warranty_item_id is not None:
+        raise ConfiguratorRefused(
+            "service_line",
+            _(
+                "Une ligne de la commande de service ne se modifie pas : supprimez-la, puis choisissez à nouveau "
+                "les pièces de l'article."
+            ),
+        )
 
 
 def _check_parent(dossier: Dossier, parent: OrderLine | None, line: OrderLine | None) -> None:
@@ -138,6 +155,7 @@ def update_line(
     parent: OrderLine | None = None,
 ) -> OrderLine:
     """Save the line as edited from ``revision``; refused if it changed since (two tabs)."""
+    _refuse_service_line(line)
     locked = _lock_editable(line.dossier, user)
     _check_quantity(quantity)
     _check_parent(locked, parent, line)
@@ -167,6 +185,7 @@ def update_line(
 @transaction.atomic
 def duplicate_line(*, line: OrderLine, user: User) -> OrderLine:
     """A copy of the line at the end, re-evaluated under the current catalogue."""
+    _refuse_service_line(line)
     locked = _lock_editable(line.dossier, user)
     source = OrderLine.objects.select_related("product", "parent__product").get(pk=line.pk, dossier=locked)
     evaluated = _evaluate_stored(locked, source)

@@ -8,38 +8,27 @@ ordered: there is one order, one order number, one set of warranty numbers.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from catalogue.definition import Severity
 from catalogue.models import ProductVersion
 from dossiers import services as dossier_services
 from dossiers.models import Dossier, EventKind
 
 from .. import warranty
+from ..after_sales import in_service_mode
 from ..evaluation import Evaluated, cache_on, evaluate_values, json_values
 from ..models import OrderLine, WarrantyItem
 from ..signals import order_placed
 from .lines import lock_dossier
+from .placing import PlacedOrder, line_name, refuse_unless_orderable, snapshot_of
 from .refusals import ConfiguratorRefused, not_orderable
-
-
-@dataclass(frozen=True)
-class PlacedOrder:
-    dossier: Dossier
-    lines: list[OrderLine]
-    items: list[WarrantyItem]
-    net_total: Decimal
-
-
-def _line_name(line: OrderLine, number: int) -> str:
-    return _("Ligne %(number)d (%(product)s)") % {"number": number, "product": line.product.name}
+from .service_orders import already_placed, place_service_order
 
 
 @transaction.atomic
@@ -54,7 +43,10 @@ def place_order(*, dossier: Dossier, user: User, today: date | None = None) -> P
     searchable, and ``order_placed`` sent once committed.
     """
     locked = lock_dossier(dossier, user)
-    if (refusal := not_orderable(locked)) is not None:
+    if in_service_mode(locked):
+        # After a « Demande de service », or in a « Service » dossier: the service order, as it is.
+        return place_service_order(dossier=locked, user=user, today=today)
+    if (refusal := already_placed(locked) or not_orderable(locked)) is not None:
         raise refusal
     lines = list(
         OrderLine.objects.select_for_update(of=("self",))
@@ -67,14 +59,14 @@ def place_order(*, dossier: Dossier, user: User, today: date | None = None) -> P
             "empty", _("Ce dossier ne contient aucune ligne : ajoutez un produit avant de passer la commande.")
         )
     evaluated = _evaluate_all(locked, lines)
-    _refuse_unless_orderable(lines, evaluated)
+    refuse_unless_orderable(lines, evaluated)
 
     today = today or timezone.localdate()
     ordered_at = timezone.now()
     for line in lines:
         result = evaluated[line.pk]
         fields = cache_on(line, result)
-        line.snapshot = _snapshot(line, result, ordered_at)
+        line.snapshot = snapshot_of(line, result, ordered_at)
         line.save(update_fields=[*fields, "snapshot", "updated_at"])
     items = _issue_warranty_numbers(locked, lines, evaluated, today)
     ordered = dossier_services.mark_ordered(dossier=locked, user=user)
@@ -90,7 +82,9 @@ def place_order(*, dossier: Dossier, user: User, today: date | None = None) -> P
     dossier_services.note_warranty_numbers(
         dossier=ordered, numbers=numbers + [warranty.display(number) for number in numbers]
     )
-    transaction.on_commit(lambda: order_placed.send(sender=OrderLine, dossier=ordered, user=user, items=items))
+    transaction.on_commit(
+        lambda: order_placed.send(sender=OrderLine, dossier=ordered, user=user, items=items, service_order=None)
+    )
     return PlacedOrder(ordered, lines, items, net_total)
 
 
@@ -105,7 +99,7 @@ def _evaluate_all(dossier: Dossier, lines: list[OrderLine]) -> dict[int, Evaluat
     }
     missing = [
         _("%(line)s : ce produit ne figure plus au catalogue actuel ; supprimez la ligne.")
-        % {"line": _line_name(line, number)}
+        % {"line": line_name(line, number)}
         for number, line in enumerate(lines, 1)
         if line.product_id not in versions
     ]
@@ -127,55 +121,6 @@ def _evaluate_all(dossier: Dossier, lines: list[OrderLine]) -> dict[int, Evaluat
             acknowledged=line.acknowledged,
         )
     return results
-
-
-def _refuse_unless_orderable(lines: list[OrderLine], evaluated: dict[int, Evaluated]) -> None:
-    errors: list[str] = []
-    warnings: list[str] = []
-    for number, line in enumerate(lines, 1):
-        result = evaluated[line.pk]
-        name = _line_name(line, number)
-        for message in result.evaluation.messages:
-            text = message.text.get(translation.get_language() or "fr")
-            if message.severity is Severity.ERROR:
-                errors.append(_("%(line)s : %(message)s") % {"line": name, "message": text})
-            elif message.severity is Severity.WARNING and message.id not in result.acknowledged:
-                warnings.append(_("%(line)s : %(message)s") % {"line": name, "message": text})
-        if result.evaluation.net_total is None and not result.evaluation.has_errors:
-            errors.append(
-                _("%(line)s : %(message)s") % {"line": name, "message": _("le prix ne peut pas être calculé.")}
-            )
-    if errors:
-        raise ConfiguratorRefused(
-            "errors",
-            _("La commande n'a pas été passée : corrigez d'abord les erreurs des lignes ci-dessous."),
-            errors,
-        )
-    if warnings:
-        raise ConfiguratorRefused(
-            "warnings",
-            _("La commande n'a pas été passée : confirmez d'abord les avertissements des lignes ci-dessous."),
-            warnings,
-        )
-
-
-def _snapshot(line: OrderLine, result: Evaluated, ordered_at: datetime) -> dict[str, object]:
-    """What was ordered, self-contained: it reads the same whatever catalogue is loaded later."""
-    version = result.product_version.version
-    snapshot = result.evaluation.as_json()
-    snapshot.update(
-        {
-            "catalogue_version": version.number,
-            "catalogue_hash": version.content_hash,
-            "product_version": result.product_version.pk,
-            "product_name": result.definition.name.as_dict(),
-            "quantity": line.quantity,
-            "line_net_total": None if line.net_amount is None else str(line.net_amount),
-            "acknowledged": list(result.acknowledged),
-            "ordered_at": ordered_at.isoformat(),
-        }
-    )
-    return snapshot
 
 
 def _issue_warranty_numbers(

@@ -11,19 +11,12 @@ from django.utils.translation import gettext as _
 from dossiers.models import Dossier, Status
 
 from ..evaluation import Evaluated
+from ..refused import ConfiguratorRefused
+
+__all__ = ["ORDERED_STATUSES", "ConfiguratorRefused", "InputRefused", "LineConflict"]
 
 # Statuses past « Commandé »: the order exists.
 ORDERED_STATUSES = frozenset({Status.ORDERED, Status.IN_PRODUCTION, Status.DELIVERED, Status.COMPLETED})
-
-
-class ConfiguratorRefused(Exception):
-    """``code`` says why (tests and views branch on it), ``str()`` is the dealer's message."""
-
-    def __init__(self, code: str, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        self.problems = problems or []  # one line per problem (a line's error), already translated
 
 
 class InputRefused(ConfiguratorRefused):
@@ -95,4 +88,28 @@ def not_orderable(dossier: Dossier) -> ConfiguratorRefused | None:
     return ConfiguratorRefused(
         "status",
         _("Un dossier au statut « %(status)s » ne peut pas être commandé ici.") % {"status": Status(status).label},
+    )
+
+
+def not_service_editable(dossier: Dossier) -> ConfiguratorRefused | None:
+    """Why no part can be added to (or taken off) the service order of ``dossier`` (as locked,
+    with its product), or None: after a « Demande de service », or in an Actif « Service » dossier."""
+    if dossier.status == Status.SERVICE_REQUESTED:
+        return None
+    if dossier.product.is_service:
+        return not_editable(dossier)
+    if dossier.status == Status.COMPLETED:
+        return ConfiguratorRefused(
+            "service_request",
+            _(
+                "Pour une commande de service sur ce dossier, ajoutez d'abord une « Demande de service » "
+                "dans l'onglet « Communication »."
+            ),
+        )
+    return ConfiguratorRefused(
+        "service_status",
+        _(
+            "Une commande de service n'est possible qu'après une « Demande de service », sur un dossier au "
+            "statut « Terminé »."
+        ),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -133,11 +134,51 @@ def mark_ordered(*, dossier: Dossier, user: User, expected: str | None = None) -
     """
     locked, previous = _transition(dossier=dossier, user=user, action=Action.ORDER, expected=expected)
     if not locked.order_number:
-        year = locked.created_at.year
-        locked.order_number = f"C{year}{next_number(f'order-{year}'):06d}"
+        locked.order_number = _new_order_number(locked.created_at.year)
         locked.save(update_fields=["order_number", "updated_at"])
     _status_event(dossier=locked, user=user, previous=previous, action=Action.ORDER)
     record_event(dossier=locked, kind=EventKind.ORDER_PLACED, actor=user, data={"order_number": locked.order_number})
+    return locked
+
+
+def _new_order_number(year: int) -> str:
+    return f"C{year}{next_number(f'order-{year}'):06d}"
+
+
+@transaction.atomic
+def mark_service_ordered(
+    *, dossier: Dossier, user: User, original: Dossier, reference: str = "", expected: str | None = None
+) -> Dossier:
+    """The status half of a service order's « Passer la commande » (dealer): Demande de service →
+    Commandé on the ``original`` dossier itself, or Actif → Commandé on a « Service » dossier.
+
+    « Votre référence » as the FAQ says: filled in, the service order gets that reference and
+    an order number of its own; left empty, it is recorded under the original order's number
+    and reference. The original dossier keeps its own number and reference and names the
+    service order beside them; a « Service » dossier takes the service order's and names the
+    original beside them (``linked_order_number``, ``linked_reference``).
+    """
+    if not original.order_number:
+        raise ValueError("A service order is for an order that was placed.")
+    locked, previous = _transition(dossier=dossier, user=user, action=Action.ORDER, expected=expected)
+    reference = reference.strip()
+    number = _new_order_number(timezone.localdate().year) if reference else original.order_number
+    recorded = reference or original.reference
+    if locked.pk == original.pk:
+        locked.linked_order_number, locked.linked_reference = number, recorded
+        fields = ["linked_order_number", "linked_reference", "updated_at"]
+    else:
+        locked.order_number, locked.reference = number, recorded
+        locked.linked_order_number, locked.linked_reference = original.order_number, original.reference
+        fields = ["order_number", "reference", "linked_order_number", "linked_reference", "updated_at"]
+    locked.save(update_fields=fields)
+    _status_event(dossier=locked, user=user, previous=previous, action=Action.ORDER)
+    record_event(
+        dossier=locked,
+        kind=EventKind.ORDER_PLACED,
+        actor=user,
+        data={"order_number": number, "reference": recorded, "service": True, "original": original.order_number},
+    )
     return locked
 
 

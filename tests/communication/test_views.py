@@ -127,6 +127,7 @@ def test_thread_query_count_does_not_grow_with_messages(
 
 
 def test_add_form_labels_are_the_faqs(owner_client: Client, dossier: Dossier) -> None:
+    Dossier.objects.filter(pk=dossier.pk).update(status=Status.COMPLETED)  # « Demande de service » offered
     html = owner_client.get(_add(dossier)).content.decode()
     for label in ["Annexe", "E-mail", "Remarque", "Plainte", "Demande de service", "Groupe-cible", "Renson"]:
         assert label in html

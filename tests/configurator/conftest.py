@@ -51,3 +51,40 @@ def ventilation(customer: Customer, owner: User, products: dict[str, Product]) -
 
 def add(dossier: Dossier, user: User, product: Product, values: dict[str, Any], **kwargs: Any) -> OrderLine:
     return services.add_line(dossier=dossier, user=user, product=product, values=values, **kwargs)
+
+
+def deliver(dossier: Dossier, owner: User, staff: User) -> Dossier:
+    """« Passer la commande », then the staff's steps to « Terminé »."""
+    from dossiers.models import Status
+    from dossiers.services import advance_status
+
+    dossier = services.place_order(dossier=dossier, user=owner).dossier
+    for step in (Status.IN_PRODUCTION, Status.DELIVERED, Status.COMPLETED):
+        dossier = advance_status(dossier=dossier, user=staff, to=step)
+    return dossier
+
+
+@pytest.fixture
+def completed(screens: Dossier, owner: User, staff: User, products: dict[str, Product]) -> Dossier:
+    """A Terminé dossier: two Fixscreen 100 (2130 × 2480 mm, RAL 9016, right) and one of
+    1400 × 1600 mm (left), each with its warranty number."""
+    add(screens, owner, products["FX100"], {**FIXSCREEN, "colour_ral": "RAL 9016"}, quantity=2)
+    add(
+        screens,
+        owner,
+        products["FX100"],
+        {**FIXSCREEN, "width_mm": "1400", "height_mm": "1600", "operating_side": "left"},
+    )
+    return deliver(screens, owner, staff)
+
+
+@pytest.fixture
+def requested(completed: Dossier, owner: User, django_capture_on_commit_callbacks: Any) -> Dossier:
+    """The completed dossier after its « Demande de service », posted in Communication."""
+    from communication.models import MessageType
+    from communication.services import post_message
+
+    with django_capture_on_commit_callbacks(execute=True):
+        post_message(dossier=completed, author=owner, type=MessageType.SERVICE_REQUEST, body="Toile déchirée")
+    completed.refresh_from_db()
+    return completed

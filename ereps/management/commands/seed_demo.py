@@ -253,6 +253,11 @@ class Command(BaseCommand):
             f"{values.get('width_mm')} × {values.get('height_mm')} mm, {values.get('colour_ral')}, "
             f"side {values.get('operating_side')})"
         )
+        self.stdout.write(
+            "  « Demande de service » in Communication, then in the Configurateur « Selon numéro de garantie » "
+            "with the warranty number, or « Selon mesures » with the order number and the dimensions "
+            "(also from a « Nouvelle demande » of the product « Service »)"
+        )
 
     def _user(
         self,
