@@ -12,10 +12,13 @@ class DocumentsConfig(AppConfig):
     def ready(self) -> None:
         from configurator.signals import order_placed
         from dossiers.signals import status_changed
+        from ops import status
 
         from . import checks, descriptions, receivers
+        from .status_panel import PANEL
 
         checks.register()
         descriptions.register()
+        status.register(PANEL)
         status_changed.connect(receivers.status_changed, dispatch_uid="documents-status-changed")
         order_placed.connect(receivers.order_placed, dispatch_uid="documents-order-placed")
