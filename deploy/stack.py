@@ -10,7 +10,8 @@ What runs, each process supervised by supervisord (var/stack/), which restarts a
 dies, as systemd's Restart=always does on a real host (deploy/systemd/):
 
     nginx :8443 (TLS) ──round robin──▶ gunicorn web1 :8001, web2 :8002   (DEBUG off)
-    celery worker1, worker2 (prefork, 2 processes each), celery beat
+    celery worker1, worker2 (prefork, 2 processes each; they render the documents' PDFs
+        with WeasyPrint, whose pango `up` installs when missing), celery beat
     Redis :6380 (broker db 0, cache db 1), a Redis of the stack's own: the load-and-fault
         script restarts and freezes it, which must not disturb anything else on the machine
     PostgreSQL :5432, database ereps_stack (the machine's server; started if it is down)
@@ -198,6 +199,32 @@ def ensure_nginx() -> str:
     # Debian may start its default server on port 80 after installing: not ours to keep.
     subprocess.run(["nginx", "-s", "quit"], capture_output=True, check=False)
     return shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+# WeasyPrint (the workers' PDFs) loads pango and its fonts at run time.
+PDF_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core")
+
+
+def missing_packages(packages: tuple[str, ...]) -> list[str]:
+    """The Debian packages of ``packages`` that are not installed."""
+    missing = []
+    for package in packages:
+        result = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True, check=False
+        )
+        if "ok installed" not in result.stdout:
+            missing.append(package)
+    return missing
+
+
+def ensure_pdf_libraries() -> None:
+    missing = missing_packages(PDF_PACKAGES)
+    if not missing:
+        return
+    say(f"Installing WeasyPrint's libraries for the documents ({' '.join(missing)})")
+    env = {"DEBIAN_FRONTEND": "noninteractive"}
+    run(["apt-get", "update", "-qq"], env=env, quiet=True)
+    run(["apt-get", "install", "-y", "-qq", *missing], env=env, quiet=True)
 
 
 def ensure_postgresql() -> None:
@@ -388,6 +415,7 @@ def up(overrides: list[str]) -> None:
 
     django.setup()
     nginx = ensure_nginx()
+    ensure_pdf_libraries()
     ensure_postgresql()
     ensure_certificate()
     nginx_conf = render_nginx_conf()

@@ -1,14 +1,16 @@
 """The documents' panel on the staff page (« État du service », ``ops.status``).
 
-Documents waiting for a worker (pending), those waiting longer than any retry would (their
-task was lost: the sweep queues them again), and the failed ones staff can regenerate.
+Documents waiting for a worker (pending), those whose task is overdue (it was lost and the
+sweep has not queued it again yet), and the failed ones staff can regenerate.
 Two queries whatever the table holds.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Min, Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -18,18 +20,20 @@ from django.utils.translation import gettext_lazy as _
 from ops.status import Panel
 
 from .models import Document, DocumentState
-from .tasks import LOST_AFTER
+from .tasks import lost
 
 FAILED_LISTED = 10
 
 
 def context(request: HttpRequest) -> dict[str, Any]:
     now = timezone.now()
+    # Later than this and a pending document's task was lost, and the sweep has not taken it yet.
+    overdue = timedelta(seconds=settings.DOCUMENTS_SWEEP_GRACE_SECONDS + settings.DOCUMENTS_SWEEP_INTERVAL_SECONDS)
     pending = Q(state=DocumentState.PENDING)
     counts = Document.objects.aggregate(
         pending=Count("pk", filter=pending),
         retrying=Count("pk", filter=pending & Q(attempts__gt=0)),
-        overdue=Count("pk", filter=pending & Q(updated_at__lt=now - LOST_AFTER)),
+        overdue=Count("pk", filter=lost(now=now, late=overdue)),
         failed=Count("pk", filter=Q(state=DocumentState.FAILED)),
         oldest_pending=Min("created_at", filter=pending),
     )
@@ -44,7 +48,7 @@ def context(request: HttpRequest) -> dict[str, Any]:
     return {
         **counts,
         "oldest_pending_seconds": round((now - oldest).total_seconds()) if oldest else None,
-        "lost_after": round(LOST_AFTER.total_seconds()),
+        "grace": round(overdue.total_seconds()),
         "failed_documents": [
             {"document": document, "url": reverse("admin:documents_document_change", args=[document.pk])}
             for document in failed

@@ -15,7 +15,11 @@ import logging
 from datetime import datetime, timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
+
+from ops.publishing import PublishFailed, publish
 
 from . import generation
 from .models import Document, DocumentState
@@ -60,33 +64,48 @@ generate_document = shared_task(name=GENERATE, ignore_result=True, acks_late=Tru
 
 
 def enqueue_generation(*, document_id: int, countdown: float | None = None) -> bool:
-    """Ask Celery to make the document; on a broker outage log it: the document stays pending,
-    listed in the admin, where « Régénérer » queues it again."""
+    """Ask Celery to make the document; on a broker outage log it: the document stays pending
+    and the sweep queues it again (or staff, with « Régénérer »).
+
+    Called in requests (after commit): a broker down or hung costs the request one socket
+    timeout at most, and nothing while its breaker is open (:mod:`ops.publishing`).
+    """
     try:
-        if countdown:
-            generate_document.apply_async((document_id,), countdown=countdown)
-        else:
-            generate_document.apply_async((document_id,))
-    except Exception:
+        publish(generate_document, (document_id,), countdown=countdown)
+    except PublishFailed:
         logger.warning("Document %s stays pending: could not enqueue its generation", document_id, exc_info=True)
         return False
     return True
 
 
-# Longer than every back-off wait: a pending document untouched this long has no task coming.
-LOST_AFTER = timedelta(seconds=2 * BACKOFF[-1])
+def _waits(attempts: int) -> timedelta:
+    """How long after its row's last update the task of a pending document is due: at once,
+    or after the back-off of its last failed try."""
+    return timedelta(seconds=backoff(attempts - 1)) if attempts else timedelta(0)
+
+
+def lost(*, now: datetime, late: timedelta) -> Q:
+    """Pending documents whose task was due more than ``late`` ago: it was lost (Redis down
+    when it was queued, restarted empty, or its worker killed) or waits behind a long queue."""
+    due_before = now - late
+    waiting = Q(attempts=0, updated_at__lt=due_before)
+    for attempts in range(1, MAX_ATTEMPTS + 1):
+        waiting |= Q(attempts=attempts, updated_at__lt=due_before - _waits(attempts))
+    return Q(state=DocumentState.PENDING) & waiting
 
 
 def sweep_pending(*, now: datetime | None = None, limit: int = 100) -> int:
-    """Queue again the pending documents whose task was lost (Celery beat, every 10 minutes).
+    """Queue again the pending documents whose task was lost (Celery beat, every
+    ``DOCUMENTS_SWEEP_INTERVAL_SECONDS``).
 
-    A task that could not be queued (Redis down) leaves its document pending; so would a
-    retry lost with its broker. Their rows still say pending, untouched for longer than
-    any retry waits: queue them again (the task does nothing if another made them since).
+    A task that could not be queued (Redis down), lost with a Redis restarted empty, or
+    held by a worker killed mid-task leaves its document pending: its row says so, and its
+    task was due more than ``DOCUMENTS_SWEEP_GRACE_SECONDS`` ago. Queue it again: a task
+    that runs twice makes the file once (the row lock and its state decide).
     """
-    cutoff = (now or timezone.now()) - LOST_AFTER
+    late = timedelta(seconds=settings.DOCUMENTS_SWEEP_GRACE_SECONDS)
     ids = list(
-        Document.objects.filter(state=DocumentState.PENDING, updated_at__lt=cutoff)
+        Document.objects.filter(lost(now=now or timezone.now(), late=late))
         .order_by("updated_at")
         .values_list("pk", flat=True)[:limit]
     )

@@ -345,6 +345,13 @@ WORKER_HEARTBEAT_STALE_SECONDS = env.int("WORKER_HEARTBEAT_STALE_SECONDS", defau
 if not 0 < WORKER_HEARTBEAT_SECONDS < WORKER_HEARTBEAT_STALE_SECONDS:
     raise ImproperlyConfigured("WORKER_HEARTBEAT_STALE_SECONDS must exceed WORKER_HEARTBEAT_SECONDS (> 0).")
 
+# Documents whose generation task is overdue by the grace (lost: Redis down or restarted
+# empty, a worker killed mid-task) are queued again by a sweep this often (documents/tasks.py).
+DOCUMENTS_SWEEP_INTERVAL_SECONDS = env.int("DOCUMENTS_SWEEP_INTERVAL_SECONDS", default=60)
+DOCUMENTS_SWEEP_GRACE_SECONDS = env.int("DOCUMENTS_SWEEP_GRACE_SECONDS", default=120)
+if DOCUMENTS_SWEEP_INTERVAL_SECONDS < 1 or DOCUMENTS_SWEEP_GRACE_SECONDS < 0:
+    raise ImproperlyConfigured("DOCUMENTS_SWEEP_INTERVAL_SECONDS must be ≥ 1 and the grace ≥ 0.")
+
 CELERY_BEAT_SCHEDULE = {
     "outbox-sweep": {"task": "mailer.sweep_outbox", "schedule": float(OUTBOX_SWEEP_INTERVAL_SECONDS)},
     "worker-heartbeat": {
@@ -353,7 +360,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": float(WORKER_HEARTBEAT_SECONDS)},
     },
     # Documents whose generation task was lost (broker down when queued) are queued again.
-    "documents-sweep": {"task": "documents.sweep_pending", "schedule": 600.0},
+    "documents-sweep": {"task": "documents.sweep_pending", "schedule": float(DOCUMENTS_SWEEP_INTERVAL_SECONDS)},
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -20,7 +20,7 @@ import logging
 
 from celery import shared_task
 
-from ops.breaker import Breaker, breaker_for_url
+from ops.publishing import PublishFailed, publish
 
 from . import delivery, sweep
 
@@ -62,37 +62,19 @@ legacy_send_mail_task = shared_task(name="communication.send_mail", ignore_resul
 legacy_sweep_outbox_task = shared_task(name="communication.sweep_outbox", ignore_result=True)(_sweep_outbox)
 
 
-def _broker_breaker() -> Breaker | None:
-    """The breaker of the broker's Redis (``ops.breaker``); none when tasks run inline."""
-    conf = send_mail_task.app.conf
-    url = str(conf.broker_url or "")
-    if conf.task_always_eager or not url.startswith(("redis://", "rediss://", "unix://")):
-        return None
-    return breaker_for_url(url)
-
-
 def enqueue_mail(*, mail_id: int, countdown: float | None = None) -> bool:
     """Ask Celery to send the row; on a broker outage log it and leave the row queued.
 
     Called in requests (after commit): a broker that is down or hung costs at most one
     socket timeout (``BROKER_SOCKET_TIMEOUT``, no retry), and after a failure the
-    process does not try again for ``REDIS_BREAKER_SECONDS``, so a request queueing ten
-    mails does not wait ten times.
+    process does not try again for ``REDIS_BREAKER_SECONDS`` (:mod:`ops.publishing`), so
+    a request queueing ten mails does not wait ten times.
     """
-    breaker = _broker_breaker()
-    if breaker is not None and breaker.is_open():
-        logger.warning("Outbound mail %s stays queued: the broker failed moments ago", mail_id)
-        return False
     try:
-        if countdown:
-            send_mail_task.apply_async((mail_id,), countdown=countdown)
-        else:
-            send_mail_task.apply_async((mail_id,))
-    except Exception as exc:
+        publish(send_mail_task, (mail_id,), countdown=countdown)
+    except PublishFailed:
         # Redis down, DNS, timeouts…: the row is safe in the database and the sweep
         # or `send_pending_mail` will send it. Never fail the caller's request for it.
-        if breaker is not None:
-            breaker.trip(exc)
         logger.warning("Outbound mail %s stays queued: could not enqueue its send task", mail_id, exc_info=True)
         return False
     return True

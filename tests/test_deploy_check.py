@@ -43,3 +43,12 @@ def test_the_stack_runs_with_production_switches_on() -> None:
     assert env["CELERY_TASK_ALWAYS_EAGER"] == "false"
     # Nothing relaxes the secure defaults: HTTPS redirect, secure cookies, HSTS stay on.
     assert not any(key.startswith(("SECURE_", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE")) for key in env)
+
+
+def test_the_stack_knows_which_pdf_libraries_are_missing() -> None:
+    """`make stack` installs WeasyPrint's pango and fonts when missing, as CI does (.ci/run)."""
+    stack = _stack()
+    assert set(stack.PDF_PACKAGES) >= {"libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"}
+    # This machine renders PDFs (the documents' tests need it): nothing of them is missing.
+    assert stack.missing_packages(stack.PDF_PACKAGES) == []
+    assert stack.missing_packages(("libpango-1.0-0", "ereps-no-such-package")) == ["ereps-no-such-package"]

@@ -261,7 +261,7 @@ def test_placing_an_order_in_the_portal_only_queues_its_document(
 
 
 def test_the_sweep_queues_again_a_document_whose_task_was_lost(
-    with_lines: Dossier, owner: User, django_capture_on_commit_callbacks: Any
+    with_lines: Dossier, owner: User, django_capture_on_commit_callbacks: Any, settings: Any
 ) -> None:
     from datetime import timedelta
 
@@ -274,8 +274,32 @@ def test_the_sweep_queues_again_a_document_whose_task_was_lost(
             callback()
     document = _confirmation(with_lines)
     assert tasks.sweep_pending() == 0  # just queued: its task may still come
-    later = timezone.now() + tasks.LOST_AFTER + timedelta(minutes=1)
+    grace = timedelta(seconds=settings.DOCUMENTS_SWEEP_GRACE_SECONDS)
+    assert tasks.sweep_pending(now=timezone.now() + grace - timedelta(seconds=5)) == 0
+    later = timezone.now() + grace + timedelta(seconds=5)
     assert tasks.sweep_pending(now=later) == 1  # eager here: made at once
     document.refresh_from_db()
     assert document.state == DocumentState.READY
     assert tasks.sweep_pending(now=later) == 0
+
+
+def test_the_sweep_leaves_a_retry_alone_until_its_back_off_is_over(
+    with_lines: Dossier, owner: User, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        configurator_services.place_order(dossier=with_lines, user=owner, today=TODAY)
+    with django_capture_on_commit_callbacks(execute=False):  # the generation's task is not run
+        for callback in callbacks:
+            callback()
+    document = _confirmation(with_lines)
+    Document.objects.filter(pk=document.pk).update(attempts=2)  # two tries failed; the third waits 60 s
+    grace = timedelta(seconds=settings.DOCUMENTS_SWEEP_GRACE_SECONDS)
+    wait = timedelta(seconds=tasks.backoff(1))
+    assert tasks.sweep_pending(now=timezone.now() + grace + wait - timedelta(seconds=5)) == 0
+    assert tasks.sweep_pending(now=timezone.now() + grace + wait + timedelta(seconds=5)) == 1
+    document.refresh_from_db()
+    assert document.state == DocumentState.READY

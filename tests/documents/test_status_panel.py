@@ -12,7 +12,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from documents.models import Document, DocumentKind, DocumentState
-from documents.tasks import LOST_AFTER
 from dossiers.models import Dossier
 from ops import status
 from tests.factories import DossierFactory, StaffFactory
@@ -54,11 +53,13 @@ def test_the_documents_registered_their_panel_after_the_outbox() -> None:
 
 
 def test_pending_overdue_and_failed_documents_within_the_query_budget(
-    backoffice_viewer: User, dossier: Dossier, django_assert_max_num_queries: Any
+    backoffice_viewer: User, dossier: Dossier, django_assert_max_num_queries: Any, settings: Any
 ) -> None:
-    long_ago = timezone.now() - LOST_AFTER - timedelta(minutes=1)
+    late = settings.DOCUMENTS_SWEEP_GRACE_SECONDS + settings.DOCUMENTS_SWEEP_INTERVAL_SECONDS
+    long_ago = timezone.now() - timedelta(seconds=late + 60)
     _document(dossier, "F-1")  # just queued
-    _document(dossier, "F-2", attempts=2)  # a try failed, the next is queued
+    # Two tries failed; the third is due 60 s after the second failure: not late yet.
+    _document(dossier, "F-2", attempts=2, updated_at=timezone.now() - timedelta(seconds=late + 30))
     _document(dossier, "F-3", updated_at=long_ago, created_at=long_ago)  # its task was lost
     _document(dossier, "F-4", state=DocumentState.READY)
     failed = _document(dossier, "F-5", state=DocumentState.FAILED, attempts=5, last_error="OSError: S3 unreachable")
@@ -69,8 +70,7 @@ def test_pending_overdue_and_failed_documents_within_the_query_budget(
     panel = _panel(response.content.decode())
     assert "En cours de génération</a></th><td>3 (le plus ancien depuis " in panel
     assert "Dont après un essai manqué</th><td>1</td>" in panel
-    lost_after = round(LOST_AFTER.total_seconds())
-    assert f"Dont sans nouvelle depuis plus de {lost_after} s</th><td><strong>1</strong>" in panel
+    assert f"Dont en retard de plus de {late}\u00a0s</th><td><strong>1</strong>" in panel
     assert "En échec</a></th><td><strong>1</strong>" in panel
     assert reverse("admin:documents_document_change", args=[failed.pk]) in panel
     assert "Facture F-5</td><td>5</td><td>OSError: S3 unreachable" in panel
