@@ -4,7 +4,9 @@ Redis is both the broker and the shared cache here, as in production. A dealer's
 while it is frozen costs at most one socket timeout (0.5 s, ``BROKER_SOCKET_TIMEOUT`` and
 the cache's), after which the process leaves that Redis alone for ``REDIS_BREAKER_SECONDS``
 (ops/breaker.py): the next requests do not wait at all. The mail a request queued stays
-in the outbox and the sweep sends it once Redis answers again.
+in the outbox and the sweep sends it once Redis answers again; so does the document an
+order issues (its generation task is published the same way, ops/publishing.py): it stays
+pending, and the documents' sweep queues it again.
 """
 
 from __future__ import annotations
@@ -19,10 +21,14 @@ from django.test import Client
 from django.urls import reverse
 
 from accounts.models import User
-from dossiers.models import Dossier
+from catalogue.models import Product
+from documents.models import Document, DocumentKind, DocumentState
+from dossiers.models import Dossier, Status
 from mailer.models import MailStatus, OutboundMail
 from ops import breaker
+from tests.catalogue.demo import load_demo_catalogue
 from tests.celery_publishing import celery_publishing
+from tests.configurator.conftest import FIXSCREEN, add, new_dossier
 from tests.smtp import SmtpSink
 
 from .conftest import RedisServer, Worker, wait_until
@@ -84,4 +90,47 @@ def test_requests_are_not_stalled_by_a_frozen_redis_and_the_mail_waits_for_the_s
         wait_until(lambda: OutboundMail.objects.get(pk=mail.pk).status == MailStatus.SENT, 60, "the sweep to send it")
     [received] = smtp_sink.to(staff.email)
     assert received["Message-ID"] == mail.message_id
+    assert worker.proc is not None and worker.proc.poll() is None
+
+
+def test_placing_an_order_is_not_stalled_by_a_frozen_redis_and_its_document_waits_for_the_sweep(
+    celery_worker_factory: Callable[..., Worker],
+    private_redis: RedisServer,
+    smtp_sink: SmtpSink,
+    settings: Any,
+    owner_client: Client,
+    owner: User,
+) -> None:
+    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": private_redis.url}}
+    load_demo_catalogue()
+    product = Product.objects.get(code="FX100")
+    dossier: Dossier = new_dossier(owner.customer, owner, product, "Maison Lambert")
+    add(dossier, owner, product, FIXSCREEN, quantity=2)
+    worker = celery_worker_factory(
+        smtp_port=smtp_sink.port,
+        broker_url=private_redis.url,
+        beat=True,
+        DOCUMENTS_SWEEP_INTERVAL_SECONDS="1",
+        DOCUMENTS_SWEEP_GRACE_SECONDS="1",
+    )
+    overview = reverse("dossiers:dossier-list")
+    order_url = reverse("configurator:order-place", kwargs={"pk": dossier.pk})
+    with celery_publishing(broker_url=private_redis.url):
+        assert owner_client.get(overview).status_code == 200  # connections to Redis are open and pooled
+        private_redis.freeze()
+        try:
+            response, seconds = _timed(lambda: owner_client.post(order_url))
+            assert response.status_code == 302
+            assert seconds < BOUND + SLACK, f"placing the order waited {seconds:.2f}s"
+            assert Dossier.objects.get(pk=dossier.pk).status == Status.ORDERED
+            document = Document.objects.get(dossier=dossier, kind=DocumentKind.ORDER_CONFIRMATION)
+            assert (document.state, document.attempts) == (DocumentState.PENDING, 0)  # committed, waiting
+        finally:
+            private_redis.thaw()
+        breaker.reset_all()
+        wait_until(
+            lambda: Document.objects.get(pk=document.pk).state == DocumentState.READY, 90, "the sweep to make it"
+        )
+        wait_until(lambda: len(smtp_sink.to(owner.email)) == 1, 60, "the order confirmation's mail")
+    assert "documents.sweep_pending" in worker.log()
     assert worker.proc is not None and worker.proc.poll() is None
