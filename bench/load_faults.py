@@ -12,17 +12,21 @@ What it does:
    a dossier, and a staff contact person ``load-contact@renson.example``;
 2. each dealer logs in through nginx, then repeats the steps of :data:`STEPS` until the
    time is up: the overview, a dossier and its Communication tab, a Remarque with a file,
-   an E-mail message to two addresses. A step is a function; the Configurateur (configure
-   and place an order) and the documents add theirs to :data:`STEPS`, and their own
-   accounting to :data:`ACCOUNTS`, when the portal has them;
+   an E-mail message to two addresses, and an order: a new dossier, a Fixscreen line
+   configured in the Configurateur, « Passer la commande » (its order confirmation is a
+   PDF a worker makes and mails). A step is a function of :data:`STEPS`; what is counted
+   at the end, a function of :data:`ACCOUNTS`;
 3. meanwhile, :data:`FAULTS`: a web node killed (kill -9, its supervisor starts it again),
    a worker killed (kill -9) during sends, the SMTP sink stopped for 20 s, Redis restarted
    three times (empty: no persistence), Redis frozen for 10 s (SIGSTOP);
-4. waits until the outbox has sent every mail of the run (``--drain-timeout``; a send cut
-   by the worker's death is retaken after ``OUTBOX_STALE_SENDING_SECONDS``), then reports:
-   requests, 5xx inside and outside the windows when a node or Redis was down, p50/p99 per
-   step, and mails expected (outbox rows of the run) vs delivered (Message-IDs in the SMTP
-   sink's Maildir), with duplicates. A JSON copy goes to var/bench/.
+4. waits until every order confirmation of the run is made (a generation lost with Redis
+   or a killed worker is queued again by the documents' sweep) and the outbox has sent
+   every mail of the run (``--drain-timeout``; a send cut by the worker's death is retaken
+   after ``OUTBOX_STALE_SENDING_SECONDS``), then reports: requests, 5xx inside and outside
+   the windows when a node or Redis was down, p50/p99 per step, documents expected (orders
+   placed) vs generated (each once), and mails expected (outbox rows of the run) vs
+   delivered (Message-IDs in the SMTP sink's Maildir), with duplicates. A JSON copy goes
+   to var/bench/.
 
 A POST that fails (a 502 from the node being killed) is sent again once with the same
 form, as a dealer would: the form's idempotency key makes the second send harmless.
@@ -74,7 +78,9 @@ from django.conf import settings  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import Customer, User  # noqa: E402
+from catalogue.models import Product  # noqa: E402
 from communication.models import Message  # noqa: E402
+from documents.models import Document, DocumentKind, DocumentState  # noqa: E402
 from dossiers.models import Dossier  # noqa: E402
 from dossiers.services import create_dossier  # noqa: E402
 from mailer.models import MailStatus, OutboundMail  # noqa: E402
@@ -82,6 +88,10 @@ from mailer.models import MailStatus, OutboundMail  # noqa: E402
 PASSWORD = "load-and-faults-2026"  # noqa: S105 - the bench dealers' password, local stack only
 CONTACT = "load-contact@renson.example"
 FILE = b"%PDF-1.4 load test drawing\n" + bytes(range(256)) * 80  # ~20 kB
+# The product each order configures, and its values as the dealer types them (a Fixscreen
+# 100 with a wind sensor: orderable, no warning to confirm).
+ORDER_PRODUCT = "FX100"
+ORDER_VALUES = {"width_mm": "2130", "height_mm": "2480", "sensors": "wind_io"}
 TIMEOUT = 30  # seconds a request may take before the client gives up on it
 
 
@@ -133,10 +143,11 @@ class Run:
 
 
 class Dealer:
-    def __init__(self, run: Run, email: str, dossier_pk: int) -> None:
+    def __init__(self, run: Run, email: str, dossier_pk: int, product: tuple[int, int]) -> None:
         self.run = run
         self.email = email
         self.dossier_pk = dossier_pk
+        self.group_pk, self.product_pk = product
         self.http = requests.Session()
         self.http.trust_env = False  # REQUESTS_CA_BUNDLE and the like would replace the stack's certificate
         self.http.verify = str(stack.CERT)
@@ -221,9 +232,40 @@ def email_message(dealer: Dealer) -> None:
     dealer.post_form("e-mail message", path, data)
 
 
-# The steps each dealer repeats, in order. The Configurateur's « configure and place an
-# order » and the documents' download join this list when the portal has them.
-STEPS: list[Callable[[Dealer], None]] = [overview, open_dossier, remark_with_file, email_message]
+def place_order(dealer: Dealer) -> None:
+    """A new dossier, one line configured, « Passer la commande »: the order confirmation follows."""
+    step = "configure and place an order"
+    path = f"/dossiers/new/{dealer.group_pk}/"
+    fields = dealer.form(step, path)
+    if fields is None:
+        return
+    reference = f"Commande {uuid.uuid4().hex[:8]}"
+    response = dealer.request(
+        step, "POST", path, data={**fields, "product": str(dealer.product_pk), "reference": reference}
+    )
+    created = re.match(r"^/dossiers/(\d+)/$", response.headers.get("Location", "")) if response is not None else None
+    if created is None:
+        return
+    dossier = created.group(1)
+    path = f"/dossiers/{dossier}/configurator/add/"
+    fields = dealer.form(step, f"{path}?product={dealer.product_pk}")
+    if fields is None:
+        return
+    line = {**fields, "product": str(dealer.product_pk), "quantity": "1", "action": "save"}
+    line.update({f"p_{key}": value for key, value in ORDER_VALUES.items()})
+    if not dealer.post_form(step, path, line):
+        return
+    fields = dealer.form(step, f"/dossiers/{dossier}/configurator/")
+    if fields is None:
+        return
+    # A replayed order is refused as « déjà commandé » (a 302 too): never a second order.
+    dealer.post_form(
+        step, f"/dossiers/{dossier}/configurator/order/", {"csrfmiddlewaretoken": fields["csrfmiddlewaretoken"]}
+    )
+
+
+# The steps each dealer repeats, in order.
+STEPS: list[Callable[[Dealer], None]] = [overview, open_dossier, remark_with_file, email_message, place_order]
 
 
 def work(dealer: Dealer, until: float, stop: threading.Event) -> None:
@@ -352,6 +394,14 @@ def inject(run: Run, scale: float, stop: threading.Event) -> None:
 # --- set-up and accounting -------------------------------------------------------------
 
 
+def order_product() -> tuple[int, int]:
+    """(product group, product) of the product the orders configure."""
+    product = Product.objects.filter(code=ORDER_PRODUCT, is_active=True).first()
+    if product is None:
+        raise SystemExit(f"No product {ORDER_PRODUCT} in the catalogue: run `make stack` (it loads the demo data).")
+    return product.group_id, product.pk
+
+
 def prepare(count: int) -> list[tuple[str, int]]:
     contact, _ = User.objects.get_or_create(
         email=CONTACT, defaults={"first_name": "Load", "last_name": "Contact", "is_staff": True, "language": "fr"}
@@ -438,8 +488,47 @@ def mail_account(run: Run, drain_timeout: float) -> dict[str, Any]:
     }
 
 
-# What is counted at the end, by name. The documents add theirs when the portal generates them.
-ACCOUNTS: dict[str, Callable[[Run, float], dict[str, Any]]] = {"mails": mail_account}
+def _run_orders(run: Run) -> Any:
+    return Dossier.objects.filter(customer__number__startswith="LOAD", created_at__gte=run.started_at).exclude(
+        order_number=""
+    )
+
+
+def document_account(run: Run, drain_timeout: float) -> dict[str, Any]:
+    """Every order of the run has its confirmation made, once. Waits for the pending ones
+    first: their mails join the outbox, so this comes before the mails' account."""
+    orders = _run_orders(run)
+    documents = Document.objects.filter(dossier__in=orders, kind=DocumentKind.ORDER_CONFIRMATION)
+    deadline = time.monotonic() + drain_timeout
+    last = 0.0
+    while documents.filter(state=DocumentState.PENDING).exists() and time.monotonic() < deadline:
+        if time.monotonic() - last > 15:
+            run.note(f"waiting for the documents: {documents.filter(state=DocumentState.PENDING).count()} pending")
+            last = time.monotonic()
+        time.sleep(2)
+    expected = orders.count()
+    rows = list(documents.values("dossier_id", "state", "generations", "file_path", "created_at", "generated_at"))
+    per_order = Counter(row["dossier_id"] for row in rows)
+    made = [row for row in rows if row["state"] == DocumentState.READY and row["file_path"]]
+    delays = sorted((row["generated_at"] - row["created_at"]).total_seconds() for row in made if row["generated_at"])
+    return {
+        "orders placed (dossiers ordered)": expected,
+        "documents expected (one order confirmation each)": expected,
+        "documents generated (ready, with their PDF)": len(made),
+        "orders without a confirmation": expected - len(per_order),
+        "orders with two confirmations or more": sum(1 for n in per_order.values() if n > 1),
+        "documents made twice or more (generations > 1)": sum(1 for row in rows if row["generations"] > 1),
+        "documents by state": dict(Counter(row["state"] for row in rows)),
+        "delay from issued to generated, p50 / p99 / max s": [
+            round(_percentile(delays, 0.5), 1),
+            round(_percentile(delays, 0.99), 1),
+            round(delays[-1], 1) if delays else 0.0,
+        ],
+    }
+
+
+# What is counted at the end, by name, in this order (the documents' mails join the outbox).
+ACCOUNTS: dict[str, Callable[[Run, float], dict[str, Any]]] = {"documents": document_account, "mails": mail_account}
 
 
 # --- the report ------------------------------------------------------------------------
@@ -495,6 +584,8 @@ def report(run: Run, accounts: dict[str, dict[str, Any]], args: argparse.Namespa
             "OUTBOX_SWEEP_INTERVAL_SECONDS": settings.OUTBOX_SWEEP_INTERVAL_SECONDS,
             "OUTBOX_SWEEP_GRACE_SECONDS": settings.OUTBOX_SWEEP_GRACE_SECONDS,
             "OUTBOX_STALE_SENDING_SECONDS": settings.OUTBOX_STALE_SENDING_SECONDS,
+            "DOCUMENTS_SWEEP_INTERVAL_SECONDS": settings.DOCUMENTS_SWEEP_INTERVAL_SECONDS,
+            "DOCUMENTS_SWEEP_GRACE_SECONDS": settings.DOCUMENTS_SWEEP_GRACE_SECONDS,
         },
     }
     print()
@@ -540,11 +631,12 @@ def main() -> None:
     ):
         raise SystemExit(f"The faults restart and freeze Redis: the stack must run its own ({own_redis}).")
     dealers_data = prepare(args.dealers)
+    product = order_product()
     run = Run(started_monotonic=time.monotonic(), started_at=timezone.now())
     run.note(f"{args.dealers} dealers for {args.duration:.0f}s against {stack.URL}")
     stop = threading.Event()
     threads = [
-        threading.Thread(target=work, args=(Dealer(run, address, pk), args.duration, stop), daemon=True)
+        threading.Thread(target=work, args=(Dealer(run, address, pk, product), args.duration, stop), daemon=True)
         for address, pk in dealers_data
     ]
     if not args.no_faults:
