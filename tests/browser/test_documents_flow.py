@@ -21,9 +21,15 @@ from tests.documents.conftest import pdf_text
 from tests.integration.conftest import Worker, celery_worker_factory, wait_until  # noqa: F401 - fixture
 from tests.smtp import SmtpSink
 
-from .conftest import login
+from .conftest import BASE_URL, login
 
-pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+    # Against a stack, its own workers make the document at once (tests/browser/test_nodes.py).
+    pytest.mark.skipif(bool(BASE_URL), reason="brings its own Celery worker and SMTP server"),
+]
 
 
 def test_an_order_brings_its_confirmation_to_communication_and_to_the_mailbox(
