@@ -234,7 +234,8 @@ def _label(definition: ProductDefinition | None, key: str, value: Any, language:
 
 
 def delivered_items(dossier: Dossier, language: str) -> list[dict[str, Any]]:
-    """Every delivered item of the dossier (cancelled ones left out), as its line was ordered."""
+    """The dossier's delivered items (cancelled ones left out) as their lines were ordered: one
+    entry per line, with the warranty numbers of its items (the items of a line are alike)."""
     items = list(
         WarrantyItem.objects.filter(dossier=dossier, state=WarrantyItemState.ACTIVE)
         .select_related("line")
@@ -242,8 +243,11 @@ def delivered_items(dossier: Dossier, language: str) -> list[dict[str, Any]]:
     )
     version_ids = {int(item.line.snapshot.get("product_version") or 0) for item in items if item.line.snapshot}
     definitions = {pk: version.compiled() for pk, version in ProductVersion.objects.in_bulk(version_ids).items()}
-    result = []
+    entries: dict[int, dict[str, Any]] = {}
     for item in items:
+        if item.line_id in entries:
+            entries[item.line_id]["warranty_numbers"].append(item.display_number)
+            continue
         snapshot: dict[str, Any] = item.line.snapshot or {}
         values = snapshot.get("values") or {}
         definition = definitions.get(int(snapshot.get("product_version") or 0))
@@ -255,26 +259,24 @@ def delivered_items(dossier: Dossier, language: str) -> list[dict[str, Any]]:
             _label(definition, "colour_ral", values.get("colour_ral"), language),
             side,
         ]
-        result.append(
-            {
-                "warranty_number": item.display_number,
-                "product": _text(snapshot.get("product_name"), language)
-                or (definition.name.get(language) if definition is not None else ""),
-                "description": " – ".join(part for part in description if part),
-                "components": [
-                    {
-                        "code": part.code,
-                        "description": part.description_in(language),
-                        "quantity": display_number(format(part.per_item.normalize(), "f"), language),
-                        # A profile cut to length counts pieces: its length is the cut column's.
-                        "unit": "" if part.unit == "mm" and part.cut_mm is not None else part.unit,
-                        "cut_mm": part.cut_mm,
-                    }
-                    for part in parts_of(snapshot)
-                ],
-            }
-        )
-    return result
+        entries[item.line_id] = {
+            "warranty_numbers": [item.display_number],
+            "product": _text(snapshot.get("product_name"), language)
+            or (definition.name.get(language) if definition is not None else ""),
+            "description": " – ".join(part for part in description if part),
+            "components": [
+                {
+                    "code": part.code,
+                    "description": part.description_in(language),
+                    "quantity": display_number(format(part.per_item.normalize(), "f"), language),
+                    # A profile cut to length counts pieces: its length is the cut column's.
+                    "unit": "" if part.unit == "mm" and part.cut_mm is not None else part.unit,
+                    "cut_mm": part.cut_mm,
+                }
+                for part in parts_of(snapshot)
+            ],
+        }
+    return list(entries.values())
 
 
 def warranty(dossier: Dossier, *, language: str, today: date, number: str = "") -> dict[str, Any]:

@@ -73,13 +73,17 @@ def test_a_service_request_posts_the_warranty_document_and_mails_it_with_its_pdf
     assert "Document de garantie" in text
     assert f"Numéro de commande : {completed.order_number}" in text
     assert f"Numéro de dossier : {completed.number}" in text
-    items = _items(completed)
-    assert len(items) == 3
-    for item in items:
-        assert f"{item.display_number} · Fixscreen 100 EVO" in text
-    # dimensions – couleur – côté de commande, as each item was ordered
-    assert text.count("2130 × 2480 mm – RAL 9016 Blanc signalisation – Droite") == 2
-    assert "1400 × 1600 mm – RAL 7016 Gris anthracite – Gauche" in text
+    first, second, third = _items(completed)
+    # Each item's warranty number, the product, « dimensions – couleur – côté de commande »:
+    # the two items of the first line together, as they were ordered alike.
+    assert (
+        f"Fixscreen 100 EVO Numéros de garantie : {first.display_number}, {second.display_number} "
+        "2130 × 2480 mm – RAL 9016 Blanc signalisation – Droite"
+    ) in text
+    assert (
+        f"Fixscreen 100 EVO Numéros de garantie : {third.display_number} "
+        "1400 × 1600 mm – RAL 7016 Gris anthracite – Gauche"
+    ) in text
     # the components' article codes with their cut lengths (height − 105 for a side guide)
     assert "DX-FX10-GDR-S045-C9016 Coulisse 2 2375" in text
     assert "DX-FX10-GDR-S045-C7016 Coulisse 2 1495" in text
@@ -117,10 +121,12 @@ def test_the_warranty_document_in_the_dealers_dutch(
     assert "Garantiedocument" in text
     assert f"Ordernummer: {completed.order_number}" in text
     assert f"Dossiernummer: {completed.number}" in text
-    for item in _items(completed):
-        assert item.display_number in text
-    assert text.count("2130 × 2480 mm – RAL 9016 Verkeerswit – Rechts") == 2
-    assert "1400 × 1600 mm – RAL 7016 Antracietgrijs – Links" in text
+    first, second, third = _items(completed)
+    assert (
+        f"Fixscreen 100 EVO Garantienummers: {first.display_number}, {second.display_number} "
+        "2130 × 2480 mm – RAL 9016 Verkeerswit – Rechts"
+    ) in text
+    assert f"Garantienummers: {third.display_number} 1400 × 1600 mm – RAL 7016 Antracietgrijs – Links" in text
     assert "DX-FX10-GDR-S045-C9016 Zijgeleider 2 2375" in text
     assert "Artikelcode" in text and "Document de garantie" not in text
     [received] = smtp_sink.to(colleague.email)
