@@ -26,7 +26,7 @@ from accounts.models import User
 from communication import document_cards
 from configurator.models import WarrantyItem, WarrantyItemState
 from dossiers import services as dossier_services
-from dossiers.models import Dossier, EventKind, HistoryEvent
+from dossiers.models import Dossier, EventKind, HistoryEvent, Status
 
 from .kinds import spec
 from .models import Document, DocumentKind, DocumentState
@@ -115,7 +115,12 @@ def regenerate_document(*, document: Document, user: User | None) -> Document:
 
 
 def has_delivered_items(dossier: Dossier) -> bool:
-    return WarrantyItem.objects.filter(dossier=dossier, state=WarrantyItemState.ACTIVE).exists()
+    """Whether the dossier's order was delivered (it went to Livré; a later service order moves it
+    on again) and it has items not cancelled: what a warranty document lists."""
+    delivered = HistoryEvent.objects.filter(
+        dossier=dossier, kind=EventKind.STATUS_CHANGED, data__to=Status.DELIVERED.value
+    ).exists()
+    return delivered and WarrantyItem.objects.filter(dossier=dossier, state=WarrantyItemState.ACTIVE).exists()
 
 
 @transaction.atomic

@@ -302,6 +302,18 @@ def test_the_admin_says_so_when_no_selected_dossier_has_a_delivered_item(
     assert not Document.objects.filter(kind=DocumentKind.WARRANTY).exists()
 
 
+def test_an_order_not_delivered_yet_gets_no_warranty_document_from_the_admin(
+    ordered: Dossier, backoffice_clerk: User
+) -> None:
+    confirmation = Document.objects.get(dossier=ordered, kind=DocumentKind.ORDER_CONFIRMATION)
+    assert WarrantyItem.objects.filter(dossier=ordered).count() == 3  # numbered, not delivered yet
+    client = Client()
+    client.force_login(backoffice_clerk)
+    response = _changelist_action(client, "generate_warranty", [confirmation])
+    assert "aucun document de garantie n&#x27;a été généré" in response.content.decode()
+    assert not Document.objects.filter(kind=DocumentKind.WARRANTY).exists()
+
+
 def test_ops_regenerate_the_warranty_document_with_the_command(
     completed: Dossier,  # noqa: F811
     owner: User,
