@@ -1,4 +1,5 @@
-"""Times the order confirmation of a 20-line order: freezing its data, rendering its PDF, and a whole generation.
+"""Times the documents of a 20-line order: its order confirmation (freezing its data, rendering its PDF, a
+whole generation) and the warranty document of its items (freezing, rendering).
 
     .venv/bin/python bench/documents.py [--runs 10] [--database-url postgres://…/ereps_bench]
 
@@ -13,7 +14,11 @@ run times, in this process as a worker would run them:
 * ``generate``: ``documents.generation.generate`` — the row lock, the render, storing the
   PDF, the card's attachment, the Historique and the mail, committed.
 
-Prints each run and the p50s; the target is a render under 2 s. The dossier belongs to
+Then, for the same dossier, the warranty document (its 35 items, one entry per line with
+the line's warranty numbers and its components' article codes and cut lengths):
+``freeze`` and ``render`` likewise.
+
+Prints each run and the p50s; the target is a render under 2 s for each. The dossier belongs to
 customer ``BDOCS`` (its rows are replaced at each start, no other row is touched); the
 PDFs go to a temporary folder.
 """
@@ -68,6 +73,7 @@ def main() -> None:
     from configurator import services
     from configurator.models import WarrantyItem
     from documents import generation, kinds
+    from documents import services as document_services
     from documents.models import Document, DocumentKind, DocumentState
     from documents.rendering import render_pdf
     from dossiers.models import Dossier, HistoryEvent
@@ -127,6 +133,33 @@ def main() -> None:
         f"render p50 {p50:.1f} ms, max {max(render):.1f} ms; generate p50 {statistics.median(generate):.1f} ms"
     )
     print(f"{'PASS' if p50 < 2000 else 'FAIL'}  rendering a 20-line order confirmation under 2 s")
+
+    with transaction.atomic():  # its generation left queued, as above
+        warranty = document_services.issue_warranty_document(dossier=dossier, caused_by=user, recipient=user)
+    assert warranty is not None
+    entries = len(warranty.data["items"])  # one per order line, with its items' warranty numbers
+    items = sum(len(entry["warranty_numbers"]) for entry in warranty.data["items"])
+    components = sum(len(entry["components"]) for entry in warranty.data["items"])
+    freeze, render = [], []
+    for run in range(1, args.runs + 1):
+        started = time.perf_counter()
+        with transaction.atomic():
+            kinds.spec(DocumentKind.WARRANTY).freeze(dossier, language="fr", today=timezone.localdate())
+        freeze.append((time.perf_counter() - started) * 1000)
+        started = time.perf_counter()
+        pdf = render_pdf(warranty)
+        render.append((time.perf_counter() - started) * 1000)
+        print(
+            f"run {run:2}: freeze {freeze[-1]:6.1f} ms  render {render[-1]:7.1f} ms"
+            f"  ({items} items in {entries} lines, {components} components, {len(pdf) // 1024} KiB)",
+            flush=True,
+        )
+    p50 = statistics.median(render)
+    print(
+        f"\nwarranty document, {items} items: freeze p50 {statistics.median(freeze):.1f} ms; "
+        f"render p50 {p50:.1f} ms, max {max(render):.1f} ms"
+    )
+    print(f"{'PASS' if p50 < 2000 else 'FAIL'}  rendering the warranty document of {items} items under 2 s")
 
 
 if __name__ == "__main__":

@@ -14,8 +14,7 @@ from django.dispatch import Signal
 # Receivers:
 # - the configurator opens the service order of the dossier (configurator.receivers.open_service_order),
 #   which is what « libère l'onglet Configurateur » means once the status allows it;
-# - WARRANTY DOCUMENT: the « Document de garantie » of the dossier (every delivered item's
-#   warranty number, product, dimensions – colour – operating side, article codes) is to be
-#   queued by the documents pipeline connecting a receiver here. Nothing queues it yet: until
-#   that receiver exists, no warranty document is produced.
+# - the documents queue the « Document de garantie » of the dossier (every delivered item's
+#   warranty number, product, dimensions – colour – operating side, article codes), mailed to
+#   the request's author (documents.receivers.service_requested).
 service_requested = Signal()

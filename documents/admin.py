@@ -45,6 +45,38 @@ def regenerate(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Documen
     )
 
 
+@admin.action(description=_("Générer le document de garantie des dossiers sélectionnés"), permissions=["change"])
+def generate_warranty(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Document]) -> None:
+    dossiers = {document.dossier_id: document.dossier for document in queryset.select_related("dossier")}
+    count = 0
+    for dossier in dossiers.values():
+        document = services.issue_warranty_document(
+            dossier=dossier,
+            caused_by=request.user,  # type: ignore[arg-type]
+            recipient=services.orderer(dossier),
+        )
+        count += document is not None
+    if not count:
+        modeladmin.message_user(
+            request,
+            gettext("Aucun des dossiers choisis n'a d'article livré : aucun document de garantie n'a été généré."),
+            messages.WARNING,
+        )
+        return
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "Document de garantie demandé pour %(count)d dossier : sa carte indique « en cours de génération » "
+            "jusqu'au fichier.",
+            "Documents de garantie demandés pour %(count)d dossiers : leurs cartes indiquent « en cours de "
+            "génération » jusqu'aux fichiers.",
+            count,
+        )
+        % {"count": count},
+        messages.SUCCESS,
+    )
+
+
 @admin.register(Document)
 class DocumentAdmin(admin.ModelAdmin):
     list_display = [
@@ -62,7 +94,7 @@ class DocumentAdmin(admin.ModelAdmin):
     list_filter = ["state", "kind", "language"]
     search_fields = ["dossier__number", "number", "dossier__customer__number", "dossier__order_number"]
     list_select_related = ["dossier", "recipient"]
-    actions = [regenerate]
+    actions = [regenerate, generate_warranty]
     readonly_fields = (
         "dossier",
         "kind",

@@ -44,6 +44,7 @@ KINDS: dict[str, KindSpec] = {
         DocumentKind.ORDER_CONFIRMATION, MessageType.ORDER_CONFIRMATION, contents.order_confirmation
     ),
     DocumentKind.INVOICE: KindSpec(DocumentKind.INVOICE, MessageType.INVOICE, contents.invoice, number_prefix="F"),
+    DocumentKind.WARRANTY: KindSpec(DocumentKind.WARRANTY, MessageType.WARRANTY_DOCUMENT, contents.warranty),
 }
 
 

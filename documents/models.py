@@ -1,4 +1,4 @@
-"""Generated documents: a quote, an order confirmation, an invoice (and later the warranty document).
+"""Generated documents: a quote, an order confirmation, an invoice, a warranty document.
 
 One row per document. Its ``data`` is frozen when the row is created, from the dossier
 as it then was (lines, prices, warranty numbers, billing details, VAT rate): rendering
@@ -24,6 +24,7 @@ class DocumentKind(models.TextChoices):
     QUOTE = "quote", _("Offre")
     ORDER_CONFIRMATION = "order_confirmation", _("Confirmation de commande")
     INVOICE = "invoice", _("Facture")
+    WARRANTY = "warranty", _("Document de garantie")
 
 
 class DocumentState(models.TextChoices):
@@ -48,7 +49,7 @@ class Document(models.Model):
     kind = models.CharField(_("type de document"), max_length=30, choices=DocumentKind.choices)
     # What makes a document of this kind of this dossier this one (unique with them): ""
     # for the one quote of a dossier, the order's event for an order confirmation, the
-    # invoice number for an invoice.
+    # invoice number for an invoice, "" for the one warranty document of a dossier.
     key = models.CharField(_("clé"), max_length=40, blank=True, editable=False)
     number = models.CharField(_("numéro"), max_length=20, blank=True, db_index=True)
     language = models.CharField(_("langue"), max_length=2, choices=settings.LANGUAGES)

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.models import User
+from communication.models import Message
 from configurator.models import OrderLine
 from dossiers.models import Dossier, Status
 
@@ -62,3 +63,13 @@ def _issue_order_confirmation(*, dossier: Dossier, user: User) -> None:
         recipient=user,
         key=services.order_event_key(dossier),
     )
+
+
+def service_requested(*, dossier: Dossier, message: Message, user: User | None, **kwargs: Any) -> None:
+    """Once the « Demande de service » has committed: the dossier's warranty document, for who
+    posted it. Idempotent (the same request twice makes one document); an error is logged for
+    staff, who generate it from the admin, and the request stands."""
+    try:
+        services.issue_warranty_document(dossier=dossier, caused_by=user, recipient=user, request_id=message.pk)
+    except Exception:
+        logger.exception("Dossier %s: the warranty document could not be issued", dossier.pk)

@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from communication import document_cards
+from configurator.models import WarrantyItem, WarrantyItemState
 from dossiers import services as dossier_services
-from dossiers.models import Dossier, EventKind, HistoryEvent
+from dossiers.models import Dossier, EventKind, HistoryEvent, Status
 
 from .kinds import spec
 from .models import Document, DocumentKind, DocumentState
@@ -111,6 +112,39 @@ def regenerate_document(*, document: Document, user: User | None) -> Document:
     """
     locked = Document.objects.select_for_update(of=("self",)).select_related("message").get(pk=document.pk)
     return _make_again(locked, user=user)
+
+
+def has_delivered_items(dossier: Dossier) -> bool:
+    """Whether the dossier's order was delivered (it went to Livré; a later service order moves it
+    on again) and it has items not cancelled: what a warranty document lists."""
+    delivered = HistoryEvent.objects.filter(
+        dossier=dossier, kind=EventKind.STATUS_CHANGED, data__to=Status.DELIVERED.value
+    ).exists()
+    return delivered and WarrantyItem.objects.filter(dossier=dossier, state=WarrantyItemState.ACTIVE).exists()
+
+
+@transaction.atomic
+def issue_warranty_document(
+    *, dossier: Dossier, caused_by: User | None, recipient: User | None, request_id: int | None = None
+) -> Document | None:
+    """The dossier's « Document de garantie », frozen now and queued; None without a delivered item.
+
+    Under the dossier's row lock, so two at once make one document (one card, one file). A
+    dossier has one: issued again (a later « Demande de service », staff), it is frozen anew
+    and made again. Issued twice for the same « Demande de service » (``request_id``), the
+    second does nothing: one document, one mail.
+    """
+    Dossier.objects.select_for_update().filter(pk=dossier.pk).first()
+    if not has_delivered_items(dossier):
+        return None
+    existing = Document.objects.filter(dossier=dossier, kind=DocumentKind.WARRANTY, key="").first()
+    if existing is not None and request_id is not None and existing.data.get("request_id") == request_id:
+        return existing
+    document = issue_document(dossier=dossier, kind=DocumentKind.WARRANTY, caused_by=caused_by, recipient=recipient)
+    if request_id is not None:
+        document.data["request_id"] = request_id
+        document.save(update_fields=["data", "updated_at"])
+    return document
 
 
 def find_document(*, dossier_number: str, kind: str, customer_number: str | None = None) -> Document:

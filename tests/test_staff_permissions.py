@@ -466,6 +466,8 @@ ADMIN_ACTIONS: dict[str, Action] = {
     "mailer.outboundmail:resend_selected": Action(lambda w: w.mail, Refused(200), Ran(302), Ran(302)),
     # The Back-office regenerates documents (« change document »); view-only staff do not.
     "documents.document:regenerate": Action(lambda w: w.document, Refused(200), Ran(302), Ran(302)),
+    # So does it generate a dossier's warranty document (from the selected documents' dossiers).
+    "documents.document:generate_warranty": Action(lambda w: w.document, Refused(200), Ran(302), Ran(302)),
     "documents.document:delete_selected": Action(lambda w: w.document, Refused(200), Refused(302), Refused(302)),
     "catalogue.product:delete_selected": Action(lambda w: w.product, Refused(200), Refused(200), Refused(200)),
     "catalogue.productgroup:delete_selected": Action(lambda w: w.group, Refused(200), Refused(200), Refused(200)),

@@ -7,7 +7,8 @@ service », « Enregistrer », then « Configurateur », « Selon numéro de gar
 garantie », « Passer la commande » with « Votre référence » left empty. Via a new dossier:
 « Nouvelle demande », the group and the product « Service », « Selon mesures » with the order
 number in « Numéro de garantie », « Passer la commande » with a « Votre référence », and a
-« Plainte » in « Communication ».
+« Plainte » in « Communication ». The request brings the « Document de garantie » to
+« Communication » and, with its PDF, to the dealer's mailbox.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +27,7 @@ from accounts.models import User
 from configurator.models import OrderLine, ServiceOrder
 from dossiers.models import Dossier, Status
 from ereps.management.commands.seed_demo import DEMO_PASSWORD
+from tests.documents.conftest import pdf_text
 from tests.integration import conftest as integration
 from tests.smtp import SmtpSink, body_text
 
@@ -72,7 +75,7 @@ def _click(page: Any, role: str, name: str) -> None:
 
 
 def test_both_service_procedures_of_the_faq(
-    page: Any, live_server: Any, smtp_sink: SmtpSink, celery_worker_factory: Callable[..., Any]
+    page: Any, live_server: Any, smtp_sink: SmtpSink, celery_worker_factory: Callable[..., Any], tmp_path: Path
 ) -> None:
     celery_worker_factory(smtp_port=smtp_sink.port)
     demo = _seed()
@@ -146,6 +149,40 @@ def test_both_service_procedures_of_the_faq(
     )
     [mail] = _mails_to(smtp_sink, "contact@renson.example", f"Demande de service – dossier {demo['dossier']}")()
     assert "La toile du store de la cuisine est déchirée." in body_text(mail)
+
+    # The request brought the « Document de garantie » to « Communication », from Renson.
+    _click(page, "link", "Communication")
+    card = page.locator("li[data-message-type=warranty_document]")
+    expect(card).to_contain_text("Document de garantie")
+    name = f"Document de garantie {demo['order']}.pdf"
+
+    def ready() -> bool:
+        page.reload()
+        return page.get_by_role("link", name=name).count() == 1
+
+    integration.wait_until(ready, DELIVERY_TIMEOUT, "the warranty document's PDF on its card", interval=1.0)
+    expect(card).not_to_contain_text("en cours de génération")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name=name).click()
+    saved = tmp_path / "garantie.pdf"
+    download_info.value.save_as(saved)
+    text = pdf_text(saved.read_bytes())
+    assert "Document de garantie" in text and f"Numéro de commande : {demo['order']}" in text
+    assert demo["warranty"] in text and demo["product"] in text
+    assert f"{demo['width']} × {demo['height']} mm – {demo['colour']} Blanc signalisation – Droite" in text
+    assert f"DX-FX10-GDR-S045-C9016 Coulisse 2 {int(demo['height']) - 105}" in text  # code and cut length
+
+    # And in Marie's mailbox, in French, with the same PDF.
+    integration.wait_until(
+        _mails_to(smtp_sink, marie.email, f"Document de garantie – dossier {demo['dossier']}"),
+        DELIVERY_TIMEOUT,
+        "the mail with the « Document de garantie »",
+    )
+    [mail] = _mails_to(smtp_sink, marie.email, f"Document de garantie – dossier {demo['dossier']}")()
+    assert mail["Content-Language"] == "fr"
+    [attachment] = list(mail.iter_attachments())
+    assert attachment.get_filename() == name
+    assert attachment.get_content() == saved.read_bytes()
 
     # --- Via un nouveau dossier ----------------------------------------------------------------
     # 1. « Nouvelle demande », un groupe de produits, le produit « Service ».
