@@ -5,8 +5,9 @@
 PAGE is a word of a page name of bench/run.py (« floor », « Communication », « uncached » …).
 Requests go through Django's handler with the bench user's session, bench settings with
 DEBUG off, the bench database (made by ``bench/run.py``). Prints the best of 5 batches in
-ms per request and the queries of one request; ``--profile`` adds the cProfile of one
-batch, sorted by own time, and by cumulative time.
+ms per request (wall time, and this process's CPU time: the Python share, less sensitive
+to other processes on the machine) and the queries of one request; ``--profile`` adds the
+cProfile of one batch, sorted by own time, and by cumulative time.
 """
 
 from __future__ import annotations
@@ -65,18 +66,24 @@ def main() -> None:
     counter = iter(range(10**9))
     for name, url in chosen.items():
 
-        def batch(url: str = url) -> float:
-            started = time.perf_counter()
+        def batch(url: str = url) -> tuple[float, float]:
+            started, cpu = time.perf_counter(), time.process_time()
             for _ in range(args.requests):
                 response = client.get(url.replace("{n}", str(next(counter))))
                 assert response.status_code == 200, response.status_code
-            return (time.perf_counter() - started) * 1000 / args.requests
+            wall = (time.perf_counter() - started) * 1000 / args.requests
+            return wall, (time.process_time() - cpu) * 1000 / args.requests
 
         batch()
-        best = min(batch() for _ in range(5))
+        timings = [batch() for _ in range(5)]
+        best, best_cpu = min(t[0] for t in timings), min(t[1] for t in timings)
         with CaptureQueriesContext(connection) as queries:
             size = len(client.get(url.replace("{n}", str(next(counter)))).content)
-        print(f"{name:40} {best:7.2f} ms   {len(queries)} queries   {size} bytes", flush=True)
+        print(
+            f"{name:40} {best:7.2f} ms ({best_cpu:6.2f} ms of this process's CPU)   "
+            f"{len(queries)} queries   {size} bytes",
+            flush=True,
+        )
         if args.profile:
             profiler = cProfile.Profile()
             profiler.enable()

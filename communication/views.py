@@ -26,7 +26,7 @@ from .authors import author_name
 from .downloads import attachment_response
 from .forms import ConfirmForm, MessageForm, ReplyForm, add_service_errors
 from .models import Attachment, Message, MessageType
-from .thread import thread_messages
+from .thread import render_thread, thread_messages
 
 THREAD_PAGE_SIZE = 50
 
@@ -50,9 +50,10 @@ def _form_error(form: MessageForm | ReplyForm, exc: ValidationError | Permission
 @dealer_required
 def message_list(request: DealerRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_or_404(request, pk, columns=False)
-    thread = Message.objects.visible_to(request.user).filter(dossier=dossier).in_thread().thread()
-    page = Paginator(thread, THREAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = Message.objects.visible_to(request.user).filter(dossier=dossier).in_thread().thread()
+    page = Paginator(rows, THREAD_PAGE_SIZE).get_page(request.GET.get("page"))
     dossier_services.mark_dossier_seen(user=request.user, dossier=dossier)
+    thread = thread_messages(page.object_list, dossier_pk=dossier.pk, reader_pk=request.user.pk)
     return render(
         request,
         "dossiers/dossier_communication.html",
@@ -60,7 +61,8 @@ def message_list(request: DealerRequest, pk: int) -> HttpResponse:
             "dossier": dossier,
             "tab": "communication",
             "page": page,
-            "thread": thread_messages(page.object_list, dossier_pk=dossier.pk, reader_pk=request.user.pk),
+            "thread": thread,
+            "thread_html": render_thread(request, thread) if thread else "",
         },
     )
 
