@@ -1,4 +1,4 @@
-"""Benchmark the overview, the dossier pages and the Configurateur against a bare login-required floor.
+"""Benchmark the overview, the dossier pages and the Configurateur against a floor: a bare 25-row page.
 
     python bench/run.py                 # or: make bench
     python bench/run.py --regenerate    # rebuild the data first
@@ -10,11 +10,12 @@ generate data with ``manage.py bench_data`` (a command of the bench app, which o
 ``bench.settings`` installs) unless it is already there, log the bench dealer in (a
 customer with 5,000 dossiers), serve the portal with gunicorn (2 sync
 workers, DEBUG off, persistent database connections) on loopback, and measure each page
-with ``wrk`` (a small threaded Python load generator when wrk is not installed). Prints
-a table with each page's ratio to the floor and the targets. The Configurateur rows use a
+with ``wrk`` (a small threaded Python load generator when wrk is not installed), in
+interleaved rounds. Prints a table with each page's ratio to the floor (``bench/urls.py``)
+and the targets. The Configurateur rows use a
 dossier of the measured customer with 20 lines under the demo catalogue (made once through
 the services); its live round trip is the POST the line form sends on each change. Bounded: about
-``(warmup + duration) × pages`` seconds once the data exists.
+``(warmup + duration) × pages × rounds`` seconds once the data exists.
 """
 
 from __future__ import annotations
