@@ -232,9 +232,13 @@ def _expect_200(port: int, name: str, path: str, cookie: str) -> None:
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
+# Each load (warm-up or measure, every round) numbers its « uncached » requests from its own
+# offset: a number already used would be served from the page cache in a later round.
+_LOADS = itertools.count(1)
+
 
 _NUMBERED_PATHS = """
-local n = 0
+local n = %d
 request = function()
   n = n + 1
   return wrk.format(nil, string.format(%s, n))
@@ -257,9 +261,9 @@ def _wrk(port: int, target: str, cookie: str, connections: int, duration: float)
         lua = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
         if body is not None:
             lua.write(_POST % json.dumps(body))
-        else:  # a new number in each request (see _prepare)
+        else:  # a new number in each request (see _prepare), never one an earlier load used
             template = path.replace("%", "%%").replace("{n}", "%d")
-            lua.write(_NUMBERED_PATHS % json.dumps(template))
+            lua.write(_NUMBERED_PATHS % (next(_LOADS) * 10_000_000, json.dumps(template)))
         lua.close()
         script = ["-s", lua.name]
         path = path.replace("{n}", "0")
@@ -303,7 +307,7 @@ def _python_load(
     lock = threading.Lock()
     stop = time.monotonic() + duration
 
-    numbers = itertools.count()
+    numbers = itertools.count(next(_LOADS) * 10_000_000)
     method, path, body = _split(target)
     headers = _headers(cookie, body)
 
