@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Customer, User
 from catalogue.models import Product, ProductGroup
-from communication.models import Message
+from communication.models import Attachment, Audience, Complaint, ComplaintState, Message, MessageType
 from configurator.models import OrderLine, WarrantyItem
 from dossiers.models import Dossier, DossierSeen, EventKind, Favourite, HistoryEvent, Status
 
@@ -174,8 +174,11 @@ def generate(*, customers: int, dossiers: int, messages: int, big: int, seed: in
             )
     written = _messages(rng, customer_rows[0], messages, now)
     _reader_marks(rng, customer_rows[0])
+    dress_hot_thread()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # fresh statistics, as autovacuum would give a live database
+        # Fresh statistics and visibility map, as autovacuum keeps them in a live database: without
+        # the VACUUM, counts read every heap page and plans are made from the deleted rows too.
+        cursor.execute("VACUUM ANALYZE")
     return Summary(customers=customers, dossiers=dossiers, messages=written)
 
 
@@ -240,12 +243,21 @@ def clear() -> None:
         for table, column in (
             (WarrantyItem._meta.db_table, "dossier_id"),
             (OrderLine._meta.db_table, "dossier_id"),
-            (Message._meta.db_table, "dossier_id"),
+            (Complaint._meta.db_table, "dossier_id"),
             (HistoryEvent._meta.db_table, "dossier_id"),
             (DossierSeen._meta.db_table, "dossier_id"),
             (Favourite._meta.db_table, "dossier_id"),
         ):
             sql, params = dossiers.values("pk").query.sql_with_params()
+            cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({sql})", params)  # noqa: S608
+        # The thread's files (dress_hot_thread), then the messages they hang on.
+        messages = Message.objects.filter(dossier__in=dossiers).values("pk")
+        for table, column in (
+            (Message.linked_attachments.through._meta.db_table, "message_id"),
+            (Attachment._meta.db_table, "message_id"),
+            (Message._meta.db_table, "id"),
+        ):
+            sql, params = messages.query.sql_with_params()
             cursor.execute(f"DELETE FROM {table} WHERE {column} IN ({sql})", params)  # noqa: S608
     dossiers._raw_delete(dossiers.db)  # type: ignore[attr-defined]
     User.objects.filter(customer__number__startswith="B").delete()
@@ -281,3 +293,94 @@ def configurator_dossier() -> Dossier:
         values = {"width_mm": str(1200 + 100 * index), "height_mm": "2480", "sensors": ["wind_io"]}
         services.add_line(dossier=dossier, user=user, product=fixscreen, values=values)
     return dossier
+
+
+HOT_FILES = (1, 4, 8, 10, 15, 20, 26, 30, 38, 47)  # messages (oldest first) with files
+HOT_INTERNAL = (2, 22, 23, 33, 43)  # Interne ones
+HOT_REPLIES = (6, 12, 18, 23, 24, 36, 44, 48)  # answers to the message before them
+
+
+def dress_hot_thread() -> bool:
+    """Make the 50-message thread of the measured dossier look like a real one (once).
+
+    A real thread is not 50 bare remarks: about ten messages carry files (two of them
+    Annexes of the bench user, whose gear « Désactiver » shows, one of a colleague, whose
+    does not), one is a complaint answered by staff, a few are Interne, a few answer an
+    earlier message, and some are written by a colleague or by staff. Rows are changed in
+    place (no file is stored: the thread lists names and sizes, it does not read files).
+    Returns False when the thread was already dressed.
+    """
+    user = User.objects.get(email=BENCH_USER)
+    hot = Dossier.objects.get(customer=user.customer, reference=HOT_DOSSIER_REFERENCE)
+    if Complaint.objects.filter(dossier=hot).exists():
+        return False
+    staff = User.objects.get(email="bench-staff@renson.example")
+    colleague, _ = User.objects.get_or_create(
+        email="colleague@dealer.example",
+        defaults={"customer": user.customer, "password": user.password, "first_name": "Collègue", "last_name": "Banc"},
+    )
+    # Oldest first: message 0 is the first of the thread.
+    messages = list(Message.objects.filter(dossier=hot).order_by("created_at", "id"))
+    with transaction.atomic():
+        for i, message in enumerate(messages):
+            message.title = f"Remarque {i}"
+            message.body = (
+                f"Bonjour,\n\nsuite à notre échange du {i + 1} mars, voici les mesures (ligne {i}).\n\nCordialement"
+            )
+            if i % 7 == 3:
+                message.author = colleague
+            if i % 9 == 5:  # the manufacturer's answers
+                message.author, message.audience = staff, Audience.RENSON
+            if i in HOT_INTERNAL:  # Interne: the dealer's own notes, never staff's
+                message.author, message.audience = (colleague if i % 2 else user), Audience.INTERNAL
+            if i in HOT_REPLIES:  # a reply to the message before it, in its audience
+                message.parent = messages[i - 1]
+                message.audience = messages[i - 1].audience
+                message.title = ""
+            if i in (10, 30):  # Annexes of the bench user: files only, one gear each
+                message.type, message.author, message.audience, message.parent = (
+                    MessageType.ANNEX,
+                    user,
+                    Audience.RENSON,
+                    None,
+                )
+                message.body = ""
+            if i == 20:
+                message.type, message.author, message.audience, message.parent = (
+                    MessageType.ANNEX,
+                    colleague,
+                    Audience.RENSON,
+                    None,
+                )
+                message.body = ""
+            if i == 15:
+                message.type, message.author, message.audience, message.parent = (
+                    MessageType.COMPLAINT,
+                    user,
+                    Audience.RENSON,
+                    None,
+                )
+                message.title = "Toile déchirée à la livraison"
+        Message.objects.bulk_update(messages, ["title", "body", "author", "audience", "parent", "type"])
+        Complaint.objects.create(
+            dossier=hot,
+            message=messages[15],
+            state=ComplaintState.IN_PROGRESS,
+            answer="Nous remplaçons la toile à nos frais.\nLivraison prévue la semaine prochaine.",
+            handler=staff,
+        )
+        with_files = [m for i, m in enumerate(messages) if i in HOT_FILES]
+        Attachment.objects.bulk_create(
+            Attachment(
+                message=message,
+                file=f"bench/{hot.pk}/{message.pk}-{n}.pdf",
+                original_name=f"mesures-{message.pk}-{n}.pdf",
+                size=20_000 + 1_337 * n + message.pk % 1000,
+                content_type="application/pdf",
+                uploaded_by_id=message.author_id,
+                created_at=message.created_at,
+            )
+            for message in with_files
+            for n in range(1 + (message.type == MessageType.ANNEX))
+        )
+    return True

@@ -21,3 +21,12 @@ def author_name(author: User | None, *, dossier: Dossier | None = None) -> str:
     if dossier is not None:
         return f"{author.display_name} ({dossier.customer.name})"
     return author.display_name
+
+
+def author_label(first_name: str | None, last_name: str | None, email: str | None, is_staff: bool | None) -> str:
+    """:func:`author_name` (without ``dossier``) from the columns of a ``values()`` row: no
+    author (``email`` None) is the manufacturer. The same rule as ``User.display_name``."""
+    if email is None:
+        return str(settings.MANUFACTURER_NAME)
+    display = f"{first_name} {last_name}".strip() or email
+    return f"{display} ({settings.MANUFACTURER_NAME})" if is_staff else display

@@ -6,9 +6,12 @@ or file through ``visible_to`` and that dossier, so a foreign id anywhere is a 4
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -26,7 +29,7 @@ from .authors import author_name
 from .downloads import attachment_response
 from .forms import ConfirmForm, MessageForm, ReplyForm, add_service_errors
 from .models import Attachment, Message, MessageType
-from .thread import thread_messages
+from .thread import render_thread, thread_messages
 
 THREAD_PAGE_SIZE = 50
 
@@ -46,13 +49,28 @@ def _form_error(form: MessageForm | ReplyForm, exc: ValidationError | Permission
         add_service_errors(form, exc)
 
 
+def _thread_page(rows: QuerySet[Any], number: str | None) -> Page:
+    """The page ``number`` of the thread. Most threads fit on one page: the first page is read
+    with one row more than it shows, and when that row is not there the count is known
+    without a COUNT query."""
+    paginator = Paginator(rows, THREAD_PAGE_SIZE)
+    if number in (None, "", "1"):
+        first = list(rows[: THREAD_PAGE_SIZE + 1])
+        if len(first) <= THREAD_PAGE_SIZE:
+            paginator.count = len(first)  # a cached_property: set, it is not computed
+        # Otherwise counted when the pagination asks, as any page is.
+        return Page(first[:THREAD_PAGE_SIZE], 1, paginator)
+    return paginator.get_page(number)
+
+
 @require_GET
 @dealer_required
 def message_list(request: DealerRequest, pk: int) -> HttpResponse:
-    dossier = get_dossier_or_404(request, pk, columns=False)
-    thread = Message.objects.visible_to(request.user).filter(dossier=dossier).in_thread().thread()
-    page = Paginator(thread, THREAD_PAGE_SIZE).get_page(request.GET.get("page"))
-    dossier_services.mark_dossier_seen(user=request.user, dossier=dossier)
+    dossier = get_dossier_or_404(request, pk, columns=False, read_state=True)
+    rows = Message.objects.visible_to(request.user).filter(dossier=dossier).in_thread().thread()
+    page = _thread_page(rows, request.GET.get("page"))
+    dossier_services.mark_dossier_seen(user=request.user, dossier=dossier, read=dossier.is_read)  # type: ignore[attr-defined]
+    thread = thread_messages(page.object_list, dossier_pk=dossier.pk, reader_pk=request.user.pk)
     return render(
         request,
         "dossiers/dossier_communication.html",
@@ -60,7 +78,8 @@ def message_list(request: DealerRequest, pk: int) -> HttpResponse:
             "dossier": dossier,
             "tab": "communication",
             "page": page,
-            "thread": thread_messages(page.object_list, dossier_pk=dossier.pk, reader_pk=request.user.pk),
+            "thread": thread,
+            "thread_html": render_thread(request, thread) if thread else "",
         },
     )
 

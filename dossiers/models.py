@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import ExpressionWrapper, F, FilteredRelation, Q
+from django.db.models import Exists, ExpressionWrapper, F, FilteredRelation, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +67,18 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
 
     def with_list_columns(self) -> DossierQuerySet:
         return self.select_related("product", "product_group", "contact_person")
+
+    def with_read_state(self, user: User) -> DossierQuerySet:
+        """Annotate ``is_read``: ``user``'s read mark is past the last message (or there is
+        none), what ``services.mark_dossier_seen`` would otherwise look up."""
+        read_past = Exists(
+            DossierSeen.objects.filter(user=user, dossier=OuterRef("pk"), seen_at__gte=OuterRef("last_message_at"))
+        )
+        return self.annotate(
+            is_read=ExpressionWrapper(
+                Q(last_message_at__isnull=True) | Q(read_past), output_field=models.BooleanField()
+            )
+        )
 
     def with_reader_marks(self, user: User) -> DossierQuerySet:
         """Annotate ``is_favourite`` and ``is_unread`` for ``user`` with two LEFT JOINs.

@@ -6,7 +6,8 @@ the query string is ignored.
 
 The page is the portal's busiest, so its rows are computed here once, in Python, from a
 ``values_list`` (no model instances): one URL prefix instead of a ``reverse()`` per row,
-one status pill per status, one date format per page. The template only prints them.
+one status pill per status, one date format per page. A Jinja2 template prints them
+(``render_rows``), faster than Django's engine on the same markup.
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -196,6 +198,12 @@ def overview_rows(values: Iterable[Any]) -> list[OverviewRow]:
             )
         )
     return rows
+
+
+def render_rows(rows: list[OverviewRow]) -> SafeString:
+    """The ``<tr>`` of the rows, printed by the Jinja2 engine (``dossiers.templating``)."""
+    html = render_to_string("dossiers/overview_rows.html", {"rows": rows}, using="jinja2")
+    return mark_safe(html)  # noqa: S308  (the template escapes every value it prints)
 
 
 def group_choices() -> list[tuple[int, str]]:

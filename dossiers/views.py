@@ -22,7 +22,7 @@ from . import overview_cache, services
 from .access import get_dossier_or_404
 from .forms import FavouriteForm, NewDossierForm, OverviewForm, TransitionForm
 from .models import Dossier, HistoryEvent
-from .overview import group_choices, overview_rows, row_values, sort_links
+from .overview import group_choices, overview_rows, render_rows, row_values, sort_links
 from .workflow import Action
 
 HISTORY_PAGE_SIZE = 50
@@ -80,9 +80,11 @@ def _render_dossier_list(request: DealerRequest, csrf_token: str | None) -> Http
         count_from=matching,
     )
     query_string = form.query_string()
+    rows = overview_rows(page.object_list)
     context = {
         "page": page,
-        "rows": overview_rows(page.object_list),
+        "rows": rows,
+        "rows_html": render_rows(rows),
         "form": form,
         "filters": filters,
         "status_options": [

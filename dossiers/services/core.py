@@ -161,16 +161,19 @@ def note_message_posted(*, dossier: Dossier, at: datetime, internal: bool = Fals
     overview_cache.touch_customer(dossier.customer_id)
 
 
-def mark_dossier_seen(*, user: User, dossier: Dossier) -> None:
+def mark_dossier_seen(*, user: User, dossier: Dossier, read: bool | None = None) -> None:
     """Record that ``user`` has read the dossier's messages up to now (upsert, one row per user).
 
     Only when there is something unread: a read mark already past the last message would
     change nothing the user sees, and leaving it alone keeps their cached overview pages
-    (dossiers.overview_cache) valid.
+    (dossiers.overview_cache) valid. ``read``: whether it is, when the caller read it with
+    the dossier (``DossierQuerySet.with_read_state``); looked up otherwise.
     """
     if dossier.last_message_at is None:
         return
-    if DossierSeen.objects.filter(user=user, dossier=dossier, seen_at__gte=dossier.last_message_at).exists():
+    if read is None:
+        read = DossierSeen.objects.filter(user=user, dossier=dossier, seen_at__gte=dossier.last_message_at).exists()
+    if read:
         return
     # One INSERT … ON CONFLICT DO UPDATE: two tabs opened at once cannot collide on the
     # unique (user, dossier) constraint the way get-then-create would.

@@ -108,7 +108,8 @@ def _broken_template(tmp_path: Path, settings: Any, kind: str) -> Path:
     folder = tmp_path / "broken-templates"
     (folder / "pdf").mkdir(parents=True)
     (folder / "pdf" / f"{kind}.html").write_text("{% load i18n %}{% if %}broken{% endif %}")
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [folder, *settings.TEMPLATES[0]["DIRS"]]}]
+    django_engine, *others = settings.TEMPLATES  # the Jinja2 engine of the hot fragments stays
+    settings.TEMPLATES = [{**django_engine, "DIRS": [folder, *django_engine["DIRS"]]}, *others]
     return folder
 
 
