@@ -66,10 +66,8 @@ if BASE_URL:
     def django_db_setup(django_db_blocker: Any) -> None:
         """The stack's database as configured (DATABASE_URL), not a test database of its own,
         emptied first (the demo data would collide with the tests' own)."""
-        from django.core.management import call_command
-
         with django_db_blocker.unblock():
-            call_command("flush", interactive=False, verbosity=0)
+            _flush_the_live_stack()
 
     @pytest.fixture(autouse=True)
     def _cache_namespace() -> None:
@@ -79,6 +77,33 @@ if BASE_URL:
     @pytest.fixture(autouse=True)
     def _media_root() -> None:
         """The stack's file storage as configured (its S3 bucket)."""
+
+
+def _flush_the_live_stack() -> None:
+    """Empty the stack's database while its workers run.
+
+    The demo's documents are still being made when the suite starts: wait for them, so that
+    no worker writes while the tables are emptied. The beat's sweeps may still cross the
+    TRUNCATE, and PostgreSQL then ends one of the two as a deadlock: emptying again is safe.
+    """
+    import time
+
+    from django.core.management import CommandError, call_command
+    from django.db import OperationalError
+
+    from documents.models import Document, DocumentState
+
+    deadline = time.monotonic() + 180
+    while Document.objects.filter(state=DocumentState.PENDING).exists() and time.monotonic() < deadline:
+        time.sleep(1)
+    for attempt in range(1, 6):
+        try:
+            call_command("flush", interactive=False, verbosity=0)
+            return
+        except CommandError as error:
+            if attempt == 5 or not isinstance(error.__cause__, OperationalError):
+                raise
+            time.sleep(attempt)
 
 
 @pytest.fixture(scope="session")
