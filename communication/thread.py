@@ -16,13 +16,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.http import HttpRequest
-from django.template.backends.utils import csrf_input
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from dossiers.links import url_maker
@@ -85,50 +81,68 @@ class ThreadMessage:
     pending: bool
 
 
-def thread_messages(
-    messages: Iterable[Mapping[str, Any]], *, dossier_pk: int, reader_pk: int | None
-) -> list[ThreadMessage]:
-    """The page's rows (``values()`` of ``MessageQuerySet.thread()``) as ready-to-print messages."""
-    messages = list(messages)
-    type_labels = {value: str(label) for value, label in MessageType.choices}
-    audience_labels = {value: str(label) for value, label in Audience.choices}
-    audience_texts = {
-        value: _("Groupe-cible : %(audience)s") % {"audience": label} for value, label in audience_labels.items()
-    }
-    state_labels = {value: str(label) for value, label in ComplaintState.choices}
-    state_texts = {value: _("Plainte : %(state)s") % {"state": label} for value, label in state_labels.items()}
-    download_url = url_maker("communication:attachment-download", "attachment", pk=dossier_pk)
-    deactivate_url = url_maker("communication:attachment-deactivate", "attachment", pk=dossier_pk)
-    annex_deactivate_url = url_maker("communication:annex-deactivate", "message", pk=dossier_pk)
-    reply_url = url_maker("communication:message-reply", "message", pk=dossier_pk)
-    datetime_format = get_format("SHORT_DATETIME_FORMAT")
-    file_actions, annex_actions = _("Actions du fichier %(name)s"), _("Actions de l'annexe %(title)s")
-    sizes: dict[int, str] = {}
+class ThreadPage:
+    """What every message of one page shares: the reader, labels in the reader's language,
+    URL prefixes, the date format. Built once per page; :meth:`message` turns a row into a
+    ready-to-print :class:`ThreadMessage`.
 
-    def file(row: tuple[Any, ...], *, own_gear: bool) -> ThreadFile:
+    ``inputs`` lists every per-page value a card's HTML depends on besides its own row and
+    files (``communication.thread_cards`` keys its cache on them).
+    """
+
+    def __init__(self, *, dossier_pk: int, reader_pk: int | None) -> None:
+        self.reader_pk = reader_pk
+        self.type_labels = {value: str(label) for value, label in MessageType.choices}
+        self.audience_labels = {value: str(label) for value, label in Audience.choices}
+        self.audience_texts = {
+            value: _("Groupe-cible : %(audience)s") % {"audience": label}
+            for value, label in self.audience_labels.items()
+        }
+        self.state_labels = {value: str(label) for value, label in ComplaintState.choices}
+        self.state_texts = {
+            value: _("Plainte : %(state)s") % {"state": label} for value, label in self.state_labels.items()
+        }
+        self.download_url = url_maker("communication:attachment-download", "attachment", pk=dossier_pk)
+        self.deactivate_url = url_maker("communication:attachment-deactivate", "attachment", pk=dossier_pk)
+        self.annex_deactivate_url = url_maker("communication:annex-deactivate", "message", pk=dossier_pk)
+        self.reply_url = url_maker("communication:message-reply", "message", pk=dossier_pk)
+        self.datetime_format = get_format("SHORT_DATETIME_FORMAT")
+        self.file_actions, self.annex_actions = _("Actions du fichier %(name)s"), _("Actions de l'annexe %(title)s")
+        self.sizes: dict[int, str] = {}
+        self.inputs = (
+            dossier_pk,
+            reader_pk,
+            timezone.get_current_timezone_name(),
+            self.datetime_format,
+            self.type_labels,
+            self.audience_texts,
+            self.state_texts,
+            self.file_actions,
+            self.annex_actions,
+            # The URLs as this process's URLconf writes them.
+            *(make(0) for make in (self.download_url, self.deactivate_url, self.annex_deactivate_url, self.reply_url)),
+        )
+
+    def _file(self, row: tuple[Any, ...], *, own_gear: bool) -> ThreadFile:
         _message, _linked, pk, name, size, uploaded_by = row
-        own = own_gear and uploaded_by == reader_pk
-        size_text = sizes.get(size)
+        own = own_gear and uploaded_by == self.reader_pk
+        size_text = self.sizes.get(size)
         if size_text is None:
-            size_text = sizes[size] = file_size(size)
+            size_text = self.sizes[size] = file_size(size)
         return ThreadFile(
             pk=pk,
             name=name,
             size=size_text,
-            url=download_url(pk),
-            deactivate_url=deactivate_url(pk) if own else "",
-            actions_label=file_actions % {"name": name} if own else "",
+            url=self.download_url(pk),
+            deactivate_url=self.deactivate_url(pk) if own else "",
+            actions_label=self.file_actions % {"name": name} if own else "",
         )
 
-    own_files: dict[int, list[tuple[Any, ...]]] = {}
-    linked_files: dict[int, list[tuple[Any, ...]]] = {}
-    if messages:
-        # Ordered by file id as uploaded, like the files of a message always were.
-        for row in sorted(thread_files([m["pk"] for m in messages]), key=lambda row: row[2]):
-            (linked_files if row[1] else own_files).setdefault(row[0], []).append(row)
-
-    rows = []
-    for message in messages:
+    def message(
+        self, message: Mapping[str, Any], own_files: Iterable[tuple[Any, ...]], linked_files: Iterable[tuple[Any, ...]]
+    ) -> ThreadMessage:
+        """One row of ``MessageQuerySet.thread()`` with its files (rows of ``thread_files``)."""
+        reader_pk, type_labels = self.reader_pk, self.type_labels
         pk, kind, author_id = message["pk"], message["type"], message["author_id"]
         created = timezone.localtime(message["created_at"])
         own_annex = kind == MessageType.ANNEX and reader_pk is not None and author_id == reader_pk
@@ -136,61 +150,65 @@ def thread_messages(
         state = message["complaint__state"]
         is_document = kind in DOCUMENT_TYPES and author_id is None
         pending = is_document and message["document_pending"]
-        rows.append(
-            ThreadMessage(
-                pk=pk,
-                type=kind,
-                type_label=type_labels.get(kind, kind),
-                audience=message["audience"],
-                audience_label=audience_labels.get(message["audience"], message["audience"]),
-                audience_text=audience_texts.get(message["audience"], message["audience"]),
-                is_internal=message["audience"] == Audience.INTERNAL,
-                author=author_label(
-                    message["author__first_name"],
-                    message["author__last_name"],
-                    message["author__email"],
-                    message["author__is_staff"],
-                ),
-                created_iso=created.isoformat(),
-                created=date_format(created, datetime_format),
-                parent_pk=message["parent_id"],
-                parent_type_label=type_labels.get(parent_type, parent_type) if parent_type else "",
-                parent_author=author_label(
-                    message["parent__author__first_name"],
-                    message["parent__author__last_name"],
-                    message["parent__author__email"],
-                    message["parent__author__is_staff"],
-                )
-                if parent_type
-                else "",
-                parent_removed=bool(message["parent_removed"]),
-                email_recipients=message["email_recipients"] or [],
-                # A generated document's card is titled by its kind, in the reader's language.
-                title=type_labels.get(kind, kind) if is_document else message["title"],
-                body=message["body"],
-                files=[] if pending else [file(f, own_gear=not own_annex) for f in own_files.get(pk, ())],
-                linked_files=[file(f, own_gear=False) for f in linked_files.get(pk, ())],
-                # A complaint's state is never empty: no state, no complaint (a LEFT JOIN).
-                complaint=ThreadComplaint(
-                    state, state_labels.get(state, state), state_texts.get(state, state), message["complaint__answer"]
-                )
-                if state
-                else None,
-                reply_url=reply_url(pk) if author_id != reader_pk and kind != MessageType.EMAIL and not pending else "",
-                annex_deactivate_url=annex_deactivate_url(pk) if own_annex else "",
-                annex_actions_label=annex_actions % {"title": message["title"]} if own_annex else "",
-                pending=pending,
+        return ThreadMessage(
+            pk=pk,
+            type=kind,
+            type_label=type_labels.get(kind, kind),
+            audience=message["audience"],
+            audience_label=self.audience_labels.get(message["audience"], message["audience"]),
+            audience_text=self.audience_texts.get(message["audience"], message["audience"]),
+            is_internal=message["audience"] == Audience.INTERNAL,
+            author=author_label(
+                message["author__first_name"],
+                message["author__last_name"],
+                message["author__email"],
+                message["author__is_staff"],
+            ),
+            created_iso=created.isoformat(),
+            created=date_format(created, self.datetime_format),
+            parent_pk=message["parent_id"],
+            parent_type_label=type_labels.get(parent_type, parent_type) if parent_type else "",
+            parent_author=author_label(
+                message["parent__author__first_name"],
+                message["parent__author__last_name"],
+                message["parent__author__email"],
+                message["parent__author__is_staff"],
             )
+            if parent_type
+            else "",
+            parent_removed=bool(message["parent_removed"]),
+            email_recipients=message["email_recipients"] or [],
+            # A generated document's card is titled by its kind, in the reader's language.
+            title=type_labels.get(kind, kind) if is_document else message["title"],
+            body=message["body"],
+            files=[] if pending else [self._file(f, own_gear=not own_annex) for f in own_files],
+            linked_files=[self._file(f, own_gear=False) for f in linked_files],
+            # A complaint's state is never empty: no state, no complaint (a LEFT JOIN).
+            complaint=ThreadComplaint(
+                state,
+                self.state_labels.get(state, state),
+                self.state_texts.get(state, state),
+                message["complaint__answer"],
+            )
+            if state
+            else None,
+            reply_url=self.reply_url(pk)
+            if author_id != reader_pk and kind != MessageType.EMAIL and not pending
+            else "",
+            annex_deactivate_url=self.annex_deactivate_url(pk) if own_annex else "",
+            annex_actions_label=self.annex_actions % {"title": message["title"]} if own_annex else "",
+            pending=pending,
         )
-    return rows
 
 
-def render_thread(request: HttpRequest, thread: list[ThreadMessage]) -> SafeString:
-    """The thread's ``<ol>``, printed by the Jinja2 engine (``TEMPLATES``, ``dossiers.templating``).
-
-    The CSRF field is made once for all the page's « Désactiver » forms, as Django's
-    ``{% csrf_token %}`` is; the backend's own ``csrf_input`` would mask a new token per form.
-    """
-    context = {"thread": thread, "csrf_field": csrf_input(request)}
-    html = render_to_string("communication/thread.html", context, using="jinja2")
-    return mark_safe(html)  # noqa: S308  (the template escapes every value it prints)
+def files_by_message(
+    message_ids: list[int],
+) -> tuple[dict[int, list[tuple[Any, ...]]], dict[int, list[tuple[Any, ...]]]]:
+    """The active files of these messages (one query): their own, and those they link to, by message id."""
+    own_files: dict[int, list[tuple[Any, ...]]] = {}
+    linked_files: dict[int, list[tuple[Any, ...]]] = {}
+    if message_ids:
+        # Ordered by file id as uploaded, like the files of a message always were.
+        for row in sorted(thread_files(message_ids), key=lambda row: row[2]):
+            (linked_files if row[1] else own_files).setdefault(row[0], []).append(row)
+    return own_files, linked_files

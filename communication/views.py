@@ -11,7 +11,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -28,8 +27,8 @@ from . import services
 from .authors import author_name
 from .downloads import attachment_response
 from .forms import ConfirmForm, MessageForm, ReplyForm, add_service_errors
-from .models import Attachment, Message, MessageType
-from .thread import render_thread, thread_messages
+from .models import THREAD_COLUMNS, Attachment, Message, MessageType, thread_rows
+from .thread_cards import render_thread
 
 THREAD_PAGE_SIZE = 50
 
@@ -49,28 +48,41 @@ def _form_error(form: MessageForm | ReplyForm, exc: ValidationError | Permission
         add_service_errors(form, exc)
 
 
-def _thread_page(rows: QuerySet[Any], number: str | None) -> Page:
-    """The page ``number`` of the thread. Most threads fit on one page: the first page is read
-    with one row more than it shows, and when that row is not there the count is known
-    without a COUNT query."""
-    paginator = Paginator(rows, THREAD_PAGE_SIZE)
-    if number in (None, "", "1"):
-        first = list(rows[: THREAD_PAGE_SIZE + 1])
-        if len(first) <= THREAD_PAGE_SIZE:
-            paginator.count = len(first)  # a cached_property: set, it is not computed
-        # Otherwise counted when the pagination asks, as any page is.
-        return Page(first[:THREAD_PAGE_SIZE], 1, paginator)
-    return paginator.get_page(number)
+def _thread_page(request: DealerRequest, dossier: Dossier, number: str | None) -> Page:
+    """The page ``number`` of the dealer's thread (page 1 when not a number, the last when past it).
+
+    Each row ends with the thread's number of messages (``thread_rows``): a page that has
+    rows needs no COUNT; only a number past the end costs a second query."""
+    wanted = max(int(number), 1) if number and number.isdigit() and len(number) < 10 else 1
+
+    def rows(page_number: int) -> list[tuple[Any, ...]]:
+        return thread_rows(
+            dossier_id=dossier.pk,
+            customer_id=request.customer.pk,
+            limit=THREAD_PAGE_SIZE,
+            offset=(page_number - 1) * THREAD_PAGE_SIZE,
+        )
+
+    found = rows(wanted)
+    paginator = Paginator(found, THREAD_PAGE_SIZE)
+    if not found and wanted > 1:
+        # Past the end: the count comes with any row of the thread.
+        first = thread_rows(dossier_id=dossier.pk, customer_id=request.customer.pk, limit=1)
+        paginator.count = first[0][-1] if first else 0  # a cached_property: set, it is not computed
+        wanted = paginator.num_pages
+        found = rows(wanted) if first else []
+    else:
+        paginator.count = found[0][-1] if found else 0
+    return Page(found, wanted, paginator)
 
 
 @require_GET
 @dealer_required
 def message_list(request: DealerRequest, pk: int) -> HttpResponse:
     dossier = get_dossier_or_404(request, pk, columns=False, read_state=True)
-    rows = Message.objects.visible_to(request.user).filter(dossier=dossier).in_thread().thread()
-    page = _thread_page(rows, request.GET.get("page"))
+    page = _thread_page(request, dossier, request.GET.get("page"))
     dossier_services.mark_dossier_seen(user=request.user, dossier=dossier, read=dossier.is_read)  # type: ignore[attr-defined]
-    thread = thread_messages(page.object_list, dossier_pk=dossier.pk, reader_pk=request.user.pk)
+    messages_on_page = [row[:-1] for row in page.object_list]  # without the thread's count
     return render(
         request,
         "dossiers/dossier_communication.html",
@@ -78,8 +90,9 @@ def message_list(request: DealerRequest, pk: int) -> HttpResponse:
             "dossier": dossier,
             "tab": "communication",
             "page": page,
-            "thread": thread,
-            "thread_html": render_thread(request, thread) if thread else "",
+            "thread_html": render_thread(request, messages_on_page, THREAD_COLUMNS, dossier_pk=dossier.pk)
+            if messages_on_page
+            else "",
         },
     )
 

@@ -338,6 +338,12 @@ else:
 OVERVIEW_CACHE_SECONDS = env.int("OVERVIEW_CACHE_SECONDS", default=300)
 if OVERVIEW_CACHE_SECONDS < 0:
     raise ImproperlyConfigured("OVERVIEW_CACHE_SECONDS must be ≥ 0.")
+# How long a printed message card of the Communication tab is kept in the shared cache
+# (0: never). Cards are keyed by their whole content (communication.thread_cards), so this
+# is not a staleness bound: it is how long an unread card occupies memory.
+THREAD_CARD_CACHE_SECONDS = env.int("THREAD_CARD_CACHE_SECONDS", default=6 * 3600)
+if THREAD_CARD_CACHE_SECONDS < 0:
+    raise ImproperlyConfigured("THREAD_CARD_CACHE_SECONDS must be ≥ 0.")
 
 # After a Redis call fails (timeout, refused), a process leaves that Redis alone for this
 # long: a frozen Redis costs a request one socket timeout at most (ops/breaker.py).

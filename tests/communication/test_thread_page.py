@@ -130,7 +130,7 @@ def test_staff_have_no_portal_thread_and_never_read_interne(
 ) -> None:
     assert staff_client.get(_thread(dossier)).status_code in (302, 403, 404)  # the portal's tab is the dealers'
     seen = set(
-        Message.objects.visible_to(staff).filter(dossier=dossier).in_thread().thread().values_list("pk", flat=True)
+        Message.objects.visible_to(staff).filter(dossier=dossier).in_thread().values_list("pk", flat=True)
     )
     assert real_thread["remark"].pk in seen
     assert real_thread["internal"].pk not in seen and real_thread["internal_reply"].pk not in seen
