@@ -59,12 +59,19 @@ def main() -> None:
         "overview, page 1": "/dossiers/",
         "dossier page": f"/dossiers/{hot.pk}/",
         "Communication tab": f"/dossiers/{hot.pk}/communication/",
+        # Every card printed, none from the cache (THREAD_CARD_CACHE_SECONDS=0).
+        "Communication tab, cards printed": f"/dossiers/{hot.pk}/communication/",
     }
     chosen = {name: url for name, url in pages.items() if not args.pages or any(w in name for w in args.pages)}
     client = Client()
     client.force_login(User.objects.get(email=BENCH_USER))
     counter = iter(range(10**9))
+    from django.test import override_settings
+
     for name, url in chosen.items():
+        no_cards = override_settings(THREAD_CARD_CACHE_SECONDS=0) if name.endswith("cards printed") else None
+        if no_cards is not None:
+            no_cards.enable()
 
         def batch(url: str = url) -> tuple[float, float]:
             started, cpu = time.perf_counter(), time.process_time()
@@ -92,6 +99,8 @@ def main() -> None:
             stats = pstats.Stats(profiler)
             stats.sort_stats("tottime").print_stats(args.lines)
             stats.sort_stats("cumulative").print_stats(args.lines)
+        if no_cards is not None:
+            no_cards.disable()
 
 
 if __name__ == "__main__":

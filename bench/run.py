@@ -41,6 +41,8 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/ereps_bench"
+# A page path starting with this is measured on a second server that keeps no thread card.
+PRINTED = "@cards-printed"
 
 
 @dataclass
@@ -174,6 +176,9 @@ def _prepare(args: argparse.Namespace) -> dict[str, str]:
         "overview, search « namur », uncached": "/dossiers/?q=namur&n={n}",
         "dossier page (50 messages)": f"/dossiers/{hot.pk}/",
         "Communication tab (50 messages)": f"/dossiers/{hot.pk}/communication/",
+        # The same page from a server that keeps no card (THREAD_CARD_CACHE_SECONDS=0): every
+        # card printed on every request, as on a first visit.
+        "Communication tab (50 messages), cards printed": f"{PRINTED} /dossiers/{hot.pk}/communication/",
         "Historique tab": f"/dossiers/{hot.pk}/history/",
         "Configurateur tab (20 lines)": f"/dossiers/{configured.pk}/configurator/",
         "Configurateur line form": line_url,
@@ -369,40 +374,58 @@ def main() -> None:
             if name.startswith("floor") or any(word in name for word in args.pages)
         }
 
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "ereps.wsgi:application",
-            f"--workers={args.workers}",
-            f"--bind=127.0.0.1:{port}",
-            "--worker-class=sync",
-            "--log-level=warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
+    def serve(extra_env: dict[str, str]) -> tuple[int, subprocess.Popen[bytes]]:
+        port = _free_port()
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "ereps.wsgi:application",
+                f"--workers={args.workers}",
+                f"--bind=127.0.0.1:{port}",
+                "--worker-class=sync",
+                "--log-level=warning",
+            ],
+            cwd=ROOT,
+            env={**env, **extra_env},
+        )
+        return port, process
+
+    port, server = serve({})
+    servers = [server]
+    printed_port = port
+    if any(path.startswith(PRINTED) for path in urls.values()):
+        # Idle while the other pages are measured: one server is loaded at a time.
+        printed_port, printed_server = serve({"THREAD_CARD_CACHE_SECONDS": "0"})
+        servers.append(printed_server)
     load = _wrk if shutil.which("wrk") else _python_load
     rounds: dict[str, list[Result]] = {name: [] for name in urls}
     try:
         _wait_for(port)
+        _wait_for(printed_port)
         # Rounds interleaved (every page, then every page again): a machine that gets busier
         # or quieter during the run weighs on every page alike, the floor included.
         for round_number in range(1, args.rounds + 1):
             print(f"round {round_number} of {args.rounds}", flush=True)
-            for name, path in urls.items():
-                _expect_200(port, name, path, cookie)
-                load(port, path, cookie, args.connections, args.warmup)
-                rps, p50, p99, errors = load(port, path, cookie, args.connections, args.duration)
+            for name, measured_path in urls.items():
+                on, path = (
+                    (printed_port, measured_path.removeprefix(PRINTED + " "))
+                    if measured_path.startswith(PRINTED)
+                    else (port, measured_path)
+                )
+                _expect_200(on, name, path, cookie)
+                load(on, path, cookie, args.connections, args.warmup)
+                rps, p50, p99, errors = load(on, path, cookie, args.connections, args.duration)
                 # wrk counts a redirect (to the login page, say) as a success: the page must still answer 200.
-                _expect_200(port, name, path, cookie)
+                _expect_200(on, name, path, cookie)
                 rounds[name].append(Result(name, path[:60], rps, p50, p99, errors))
                 print(f"  {name:38} {rps:8.0f} req/s  p50 {p50:6.1f} ms  p99 {p99:6.1f} ms", flush=True)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for process in servers:
+            process.terminate()
+        for process in servers:
+            process.wait(timeout=30)
     results = [_merge(measured) for measured in rounds.values()]
     _report(results, args, load is _wrk)
 

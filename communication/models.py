@@ -144,7 +144,7 @@ def thread_rows(*, dossier_id: int, customer_id: int, limit: int, offset: int = 
         f"AND (m.type <> %s OR EXISTS (SELECT 1 FROM {files} f WHERE f.message_id = m.id AND f.is_active)) "
         "ORDER BY m.created_at DESC, m.id DESC LIMIT %s OFFSET %s"
     )
-    params = [MessageType.ANNEX, dossier_id, customer_id, MessageType.ANNEX, limit, offset]
+    params: list[str | int] = [MessageType.ANNEX.value, dossier_id, customer_id, MessageType.ANNEX.value, limit, offset]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

@@ -1,13 +1,14 @@
-"""The Communication tab's thread, computed once per page in Python and printed by Jinja2.
+"""The Communication tab's messages, computed in Python and printed by Jinja2.
 
-A thread page shows up to 50 messages. They are read as ``values()`` rows
-(``MessageQuerySet.thread``: no model instances) and their files in one more query
-(``thread_files``); every label is translated once per page, every URL is a string join
-on one ``reverse()``, every size and date formatted here. The template
-(``templates/jinja2/communication/thread.html``) only prints: Django's template engine
-spent about 0.3 ms per message on the same markup, Jinja2's compiled template a fifth
-of that. Which messages and files appear is decided before, by
-``Message.objects.visible_to`` and ``in_thread()``: nothing here widens it.
+A thread page shows up to 50 messages. They are read as tuples (``thread_rows``: one SQL
+query, no model instances) and their files in one more query (``thread_files``);
+:class:`ThreadPage` translates every label once per page, makes every URL a string join
+on one ``reverse()``, formats every size and date. The card template
+(``templates/jinja2/communication/thread_card.html``) only prints: Django's template
+engine spent about 0.3 ms per message on the same markup, Jinja2's compiled template a
+fifth of that, and ``communication.thread_cards`` keeps printed cards by their content.
+Which messages and files appear is decided before, by ``thread_rows`` (the rules of
+``Message.objects.visible_to`` and ``in_thread()``): nothing here widens it.
 """
 
 from __future__ import annotations
