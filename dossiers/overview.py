@@ -30,7 +30,7 @@ from accounts.models import User
 from catalogue.models import ProductGroup
 
 from .links import url_maker
-from .models import DossierQuerySet
+from .models import DossierQuerySet, search_words
 from .templatetags.dossier_tags import status_pill
 from .workflow import STATUS_ORDER
 
@@ -65,10 +65,16 @@ class OverviewFilters:
     favourites: bool = False
     sort: str = DEFAULT_SORT
 
-    def apply(self, dossiers: DossierQuerySet, *, user: User) -> DossierQuerySet:
-        """Filter and order ``dossiers`` (already scoped to the user's customer); ``user`` owns the favourites."""
+    def apply(
+        self, dossiers: DossierQuerySet, *, user: User, catalogue: OverviewCatalogue | None = None
+    ) -> DossierQuerySet:
+        """Filter and order ``dossiers`` (already scoped to the user's customer); ``user`` owns the favourites.
+
+        With ``catalogue``, the products a search names are found in it, not with a query.
+        """
         if self.q:
-            dossiers = dossiers.search(self.q)
+            products = catalogue.products_named(self.q) if catalogue is not None else None
+            dossiers = dossiers.search(self.q, products=products)
         if self.status:
             dossiers = dossiers.filter(status=self.status)
         if self.group is not None:
@@ -206,10 +212,54 @@ def render_rows(rows: list[OverviewRow]) -> SafeString:
     return mark_safe(html)  # noqa: S308  (the template escapes every value it prints)
 
 
-def group_choices() -> list[tuple[int, str]]:
-    """The active product groups as (pk, name in the reader's language), for the filter.
+@dataclass(frozen=True, slots=True)
+class OverviewCatalogue:
+    """What the overview needs of the catalogue, read with one query (:func:`overview_catalogue`).
+
+    - ``groups``: the filter's choices, the active product groups ordered by position and
+      code, as (pk, name in the reader's language): what ``ProductGroup.objects.active()``
+      gives, a group without products included;
+    - the names of every product (active or not, as ``Product.objects.name_contains``), so
+      that a search's product matches are constant ids (``DossierQuerySet.search``).
+    """
+
+    groups: list[tuple[int, str]]
+    product_names: list[tuple[int, tuple[str, ...]]]
+
+    def products_named(self, text: str) -> list[int]:
+        """The products whose name in one of the portal's languages contains ``text``, in any case.
+
+        Compared with ``str.casefold`` (Unicode's caseless matching): what ``icontains``
+        finds, and « strasse » finds « Straße » too, which PostgreSQL's ``UPPER`` does not.
+        """
+        wanted = search_words(text).casefold()
+        if not wanted:
+            return []
+        return [pk for pk, names in self.product_names if any(wanted in name for name in names)]
+
+
+NAME_COLUMNS = tuple(f"name_{code}" for code, _name in settings.LANGUAGES)
+
+
+def overview_catalogue() -> OverviewCatalogue:
+    """The product groups with their products, one query (a LEFT JOIN: a group without products is a row too).
 
     Not cached on its own: the rendered overview page is (dossiers.overview_cache), and
     the catalogue's few rows cost one small query when the page is rendered.
     """
-    return [(group.pk, group.name) for group in ProductGroup.objects.active()]
+    language = (translation.get_language() or "fr")[:2]
+    own_name = NAME_COLUMNS.index(f"name_{language}") if f"name_{language}" in NAME_COLUMNS else 0
+    rows = ProductGroup.objects.order_by("position", "code").values_list(
+        "pk", "is_active", *NAME_COLUMNS, "products__pk", *(f"products__{column}" for column in NAME_COLUMNS)
+    )
+    width = len(NAME_COLUMNS)
+    groups: dict[int, str] = {}
+    product_names = []
+    for pk, is_active, *names in rows:
+        group_names, product_pk, products = names[:width], names[width], names[width + 1 :]
+        if is_active and pk not in groups:
+            # TranslatedName.name: the reader's language, French when it is blank.
+            groups[pk] = group_names[own_name] or group_names[0]
+        if product_pk is not None:
+            product_names.append((product_pk, tuple(name.casefold() for name in products if name)))
+    return OverviewCatalogue(groups=list(groups.items()), product_names=product_names)

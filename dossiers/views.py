@@ -22,7 +22,7 @@ from . import overview_cache, services
 from .access import get_dossier_or_404
 from .forms import FavouriteForm, NewDossierForm, OverviewForm, TransitionForm
 from .models import Dossier, HistoryEvent
-from .overview import group_choices, overview_rows, render_rows, row_values, sort_links
+from .overview import overview_catalogue, overview_rows, render_rows, row_values, sort_links
 from .workflow import Action
 
 HISTORY_PAGE_SIZE = 50
@@ -71,7 +71,9 @@ def dossier_list(request: DealerRequest) -> HttpResponse:
 def _render_dossier_list(request: DealerRequest, csrf_token: str | None) -> HttpResponse:
     form = OverviewForm(request.GET or None)
     filters = form.filters()
-    matching = filters.apply(Dossier.objects.for_customer(request.customer), user=request.user)
+    # One query for the filter's groups and for the products a search names.
+    catalogue = overview_catalogue()
+    matching = filters.apply(Dossier.objects.for_customer(request.customer), user=request.user, catalogue=catalogue)
     # Counted without the favourite and read-mark joins, which cannot change the count.
     page = _page(
         row_values(matching.with_reader_marks(request.user)),
@@ -92,7 +94,7 @@ def _render_dossier_list(request: DealerRequest, csrf_token: str | None) -> Http
             for value, label in form.fields["status"].choices  # type: ignore[attr-defined]
         ],
         "group_options": [
-            (pk, name, filters.group is not None and pk == filters.group.pk) for pk, name in group_choices()
+            (pk, name, filters.group is not None and pk == filters.group.pk) for pk, name in catalogue.groups
         ],
         "date_fields": [
             {
