@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
 from django.conf import settings
@@ -123,8 +124,8 @@ def sort_links(current: str, query_string: str) -> dict[str, dict[str, str]]:
     return links
 
 
-# What a row of the overview reads from the database: no model instances, and the
-# product's name in every language (the row picks the reader's, like TranslatedName.name).
+# What a row of the overview reads from the database: no model instances, and no join
+# to the products, whose names the page has already read (OverviewCatalogue).
 ROW_COLUMNS = (
     "pk",
     "number",
@@ -133,11 +134,10 @@ ROW_COLUMNS = (
     "order_number",
     "linked_order_number",
     "linked_reference",
-    "product__is_service",
+    "product_id",
     "last_activity_at",
     "is_favourite",
     "is_unread",
-    *(f"product__name_{code}" for code, _name in settings.LANGUAGES),
 )
 
 
@@ -166,17 +166,18 @@ class OverviewRow:
     last_activity: str
 
 
-def overview_rows(values: Iterable[Any]) -> list[OverviewRow]:
-    """The rows of one page, from the named tuples of :func:`row_values`."""
+def overview_rows(values: Iterable[Any], catalogue: OverviewCatalogue) -> list[OverviewRow]:
+    """The rows of one page, from the named tuples of :func:`row_values`, their products from ``catalogue``."""
     detail_url = url_maker("dossiers:dossier-detail")
     favourite_url = url_maker("dossiers:dossier-favourite")
     messages_url = url_maker("communication:message-list")
     datetime_format = get_format("SHORT_DATETIME_FORMAT")
-    name_column = f"product__name_{(translation.get_language() or 'fr')[:2]}"
+    name_index = _name_index()
     service_order, original_order = _("Commande de service %(number)s"), _("Commande d'origine %(number)s")
     badges: dict[str, SafeString] = {}
     rows = []
     for value in values:
+        product = catalogue.products[value.product_id]
         badge = badges.get(value.status)
         if badge is None:
             badge = badges[value.status] = status_pill(value.status)
@@ -191,13 +192,12 @@ def overview_rows(values: Iterable[Any]) -> list[OverviewRow]:
                 order_number=value.order_number,
                 reference=value.reference,
                 linked_order=(
-                    (original_order if value.product__is_service else service_order)
-                    % {"number": value.linked_order_number}
+                    (original_order if product.is_service else service_order) % {"number": value.linked_order_number}
                     if value.linked_order_number
                     else ""
                 ),
                 linked_reference=value.linked_reference,
-                product=getattr(value, name_column, "") or value.product__name_fr,
+                product=_translated(product.names, name_index),
                 status=badge,
                 # What the template's |date:"SHORT_DATETIME_FORMAT" does, format looked up once.
                 last_activity=date_format(timezone.localtime(value.last_activity_at), datetime_format),
@@ -212,19 +212,49 @@ def render_rows(rows: list[OverviewRow]) -> SafeString:
     return mark_safe(html)  # noqa: S308  (the template escapes every value it prints)
 
 
+NAME_COLUMNS = tuple(f"name_{code}" for code, _name in settings.LANGUAGES)
+_FRENCH = NAME_COLUMNS.index("name_fr")
+
+
+def _name_index() -> int:
+    """Where the reader's language is in :data:`NAME_COLUMNS` (French if it is not there)."""
+    column = f"name_{(translation.get_language() or 'fr')[:2]}"
+    return NAME_COLUMNS.index(column) if column in NAME_COLUMNS else _FRENCH
+
+
+def _translated(names: tuple[str, ...], index: int) -> str:
+    """``TranslatedName.name``: the name in the reader's language, French when it is blank."""
+    return names[index] or names[_FRENCH]
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueProduct:
+    names: tuple[str, ...]  # in the order of NAME_COLUMNS
+    folded: tuple[str, ...]  # the same, casefolded, blanks left out: what a search compares
+    is_service: bool
+
+
 @dataclass(frozen=True, slots=True)
 class OverviewCatalogue:
     """What the overview needs of the catalogue, read with one query (:func:`overview_catalogue`).
 
     - ``groups``: the filter's choices, the active product groups ordered by position and
-      code, as (pk, name in the reader's language): what ``ProductGroup.objects.active()``
-      gives, a group without products included;
-    - the names of every product (active or not, as ``Product.objects.name_contains``), so
-      that a search's product matches are constant ids (``DossierQuerySet.search``).
+      code, each with its names: what ``ProductGroup.objects.active()`` gives, a group
+      without products included;
+    - ``products``: every product (active or not, as ``Product.objects.name_contains``),
+      for the rows' product column and so that a search's product matches are constant
+      ids (``DossierQuerySet.search``).
+
+    Nothing in it depends on the reader: the names are picked in their language when used.
     """
 
-    groups: list[tuple[int, str]]
-    product_names: list[tuple[int, tuple[str, ...]]]
+    groups: tuple[tuple[int, tuple[str, ...]], ...]
+    products: dict[int, CatalogueProduct]
+
+    def group_choices(self) -> list[tuple[int, str]]:
+        """The filter's groups as (pk, name in the reader's language)."""
+        index = _name_index()
+        return [(pk, _translated(names, index)) for pk, names in self.groups]
 
     def products_named(self, text: str) -> list[int]:
         """The products whose name in one of the portal's languages contains ``text``, in any case.
@@ -235,31 +265,50 @@ class OverviewCatalogue:
         wanted = search_words(text).casefold()
         if not wanted:
             return []
-        return [pk for pk, names in self.product_names if any(wanted in name for name in names)]
+        return [pk for pk, product in self.products.items() if any(wanted in name for name in product.folded)]
 
 
-NAME_COLUMNS = tuple(f"name_{code}" for code, _name in settings.LANGUAGES)
+# The catalogue last read by this process: (catalogue stamp, when it expires, catalogue).
+_last_catalogue: tuple[str, float, OverviewCatalogue] | None = None
 
 
-def overview_catalogue() -> OverviewCatalogue:
+def overview_catalogue(stamp: str | None = None, *, reread: bool = False) -> OverviewCatalogue:
     """The product groups with their products, one query (a LEFT JOIN: a group without products is a row too).
 
-    Not cached on its own: the rendered overview page is (dossiers.overview_cache), and
-    the catalogue's few rows cost one small query when the page is rendered.
+    ``stamp`` is the page cache's catalogue stamp (``dossiers.overview_cache``), moved by
+    every save or deletion of a product or group, every catalogue load and every deploy:
+    while it is the same, the catalogue this process read under it is used again, for
+    ``OVERVIEW_CACHE_SECONDS`` at most (what the cached pages themselves may be stale for
+    when the shared cache missed a move). Without a stamp, or with ``reread``, it is read.
     """
-    language = (translation.get_language() or "fr")[:2]
-    own_name = NAME_COLUMNS.index(f"name_{language}") if f"name_{language}" in NAME_COLUMNS else 0
+    global _last_catalogue
+    last = _last_catalogue
+    if not reread and stamp is not None and last is not None and last[0] == stamp and monotonic() < last[1]:
+        return last[2]
+    catalogue = _read_catalogue()
+    if stamp is not None:
+        _last_catalogue = (stamp, monotonic() + settings.OVERVIEW_CACHE_SECONDS, catalogue)
+    return catalogue
+
+
+def _read_catalogue() -> OverviewCatalogue:
     rows = ProductGroup.objects.order_by("position", "code").values_list(
-        "pk", "is_active", *NAME_COLUMNS, "products__pk", *(f"products__{column}" for column in NAME_COLUMNS)
+        "pk",
+        "is_active",
+        *NAME_COLUMNS,
+        "products__pk",
+        "products__is_service",
+        *(f"products__{column}" for column in NAME_COLUMNS),
     )
     width = len(NAME_COLUMNS)
-    groups: dict[int, str] = {}
-    product_names = []
-    for pk, is_active, *names in rows:
-        group_names, product_pk, products = names[:width], names[width], names[width + 1 :]
+    groups: dict[int, tuple[str, ...]] = {}
+    products = {}
+    for pk, is_active, *values in rows:
         if is_active and pk not in groups:
-            # TranslatedName.name: the reader's language, French when it is blank.
-            groups[pk] = group_names[own_name] or group_names[0]
+            groups[pk] = tuple(values[:width])
+        product_pk, is_service, names = values[width], values[width + 1], tuple(values[width + 2 :])
         if product_pk is not None:
-            product_names.append((product_pk, tuple(name.casefold() for name in products if name)))
-    return OverviewCatalogue(groups=list(groups.items()), product_names=product_names)
+            products[product_pk] = CatalogueProduct(
+                names=names, folded=tuple(name.casefold() for name in names if name), is_service=is_service
+            )
+    return OverviewCatalogue(groups=tuple(groups.items()), products=products)

@@ -65,14 +65,17 @@ def _page(
 @require_GET
 @dealer_required
 def dossier_list(request: DealerRequest) -> HttpResponse:
-    return overview_cache.cached_page(request, lambda csrf_token: _render_dossier_list(request, csrf_token))
+    return overview_cache.cached_page(
+        request, lambda csrf_token, catalogue_stamp: _render_dossier_list(request, csrf_token, catalogue_stamp)
+    )
 
 
-def _render_dossier_list(request: DealerRequest, csrf_token: str | None) -> HttpResponse:
+def _render_dossier_list(request: DealerRequest, csrf_token: str | None, catalogue_stamp: str | None) -> HttpResponse:
     form = OverviewForm(request.GET or None)
     filters = form.filters()
-    # One query for the filter's groups and for the products a search names.
-    catalogue = overview_catalogue()
+    # The filter's groups, the products a search names and the rows' products: one query,
+    # or none while the catalogue has not changed since this process last read it.
+    catalogue = overview_catalogue(catalogue_stamp)
     matching = filters.apply(Dossier.objects.for_customer(request.customer), user=request.user, catalogue=catalogue)
     # Counted without the favourite and read-mark joins, which cannot change the count.
     page = _page(
@@ -82,7 +85,9 @@ def _render_dossier_list(request: DealerRequest, csrf_token: str | None) -> Http
         count_from=matching,
     )
     query_string = form.query_string()
-    rows = overview_rows(page.object_list)
+    if any(value.product_id not in catalogue.products for value in page.object_list):
+        catalogue = overview_catalogue(catalogue_stamp, reread=True)  # a product newer than the catalogue read
+    rows = overview_rows(page.object_list, catalogue)
     context = {
         "page": page,
         "rows": rows,
@@ -94,7 +99,7 @@ def _render_dossier_list(request: DealerRequest, csrf_token: str | None) -> Http
             for value, label in form.fields["status"].choices  # type: ignore[attr-defined]
         ],
         "group_options": [
-            (pk, name, filters.group is not None and pk == filters.group.pk) for pk, name in catalogue.groups
+            (pk, name, filters.group is not None and pk == filters.group.pk) for pk, name in catalogue.group_choices()
         ],
         "date_fields": [
             {

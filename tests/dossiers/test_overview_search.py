@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import User
-from catalogue.models import ProductGroup
+from catalogue.models import Product, ProductGroup
 from dossiers.models import Dossier, search_words
 from dossiers.overview import overview_catalogue
 from tests.factories import DossierFactory, ProductFactory, ProductGroupFactory
@@ -185,3 +185,34 @@ def test_a_search_by_product_keeps_the_query_budget(
     with django_assert_max_num_queries(5):
         response = owner_client.get(URL, {"q": "algarve"})
     assert len(response.context["page"].object_list) == 3
+
+
+def test_the_catalogue_is_read_once_while_it_does_not_change(
+    owner_client: Client, owner: User, django_assert_max_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    DossierFactory.create_batch(3, customer=owner.customer)
+    owner_client.get(URL)
+    # Another page, rendered: session, user with customer, count, page; the catalogue as read before.
+    with django_assert_max_num_queries(4):
+        response = owner_client.get(URL, {"q": "chantier"})
+    assert len(response.context["page"].object_list) == 3
+
+
+def test_a_group_or_product_saved_shows_on_the_next_page(owner_client: Client, owner: User) -> None:
+    owner_client.get(URL)
+    group = ProductGroupFactory(name_fr="Nouveautés")
+    found = DossierFactory(customer=owner.customer, product=ProductFactory(group=group, name_fr="Pergola Skye"))
+    response = owner_client.get(URL, {"q": "skye"})
+    assert [row.number for row in response.context["page"].object_list] == [found.number]
+    assert (group.pk, "Nouveautés", False) in response.context["group_options"]
+
+
+def test_a_product_the_signals_missed_is_read_again(owner_client: Client, owner: User) -> None:
+    owner_client.get(URL)  # the catalogue is read
+    (product,) = Product.objects.bulk_create([Product(group=ProductGroupFactory(), code="quiet", name_fr="Discret")])
+    Dossier.objects.bulk_create(
+        [Dossier(number="Q0000001", customer=owner.customer, product=product, product_group=product.group)]
+    )
+    response = owner_client.get(URL, {"sort": "number"})
+    assert response.status_code == 200
+    assert "Discret" in response.content.decode()
