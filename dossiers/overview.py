@@ -12,7 +12,7 @@ one status pill per status, one date format per page. A Jinja2 template prints t
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from time import monotonic
@@ -146,6 +146,30 @@ def row_values(dossiers: DossierQuerySet) -> Any:
     return dossiers.values_list(*ROW_COLUMNS, named=True)
 
 
+# The format characters of Django's ``date`` filter that the rows' formats use (fr, nl, de:
+# « d/m/Y H:i », « j-n-Y H:i », « d.m.Y H:i »), printed as django.utils.dateformat does.
+_NUMERIC_FORMATS: dict[str, Callable[[datetime], str]] = {
+    "d": lambda value: f"{value.day:02d}",
+    "j": lambda value: str(value.day),
+    "m": lambda value: f"{value.month:02d}",
+    "n": lambda value: str(value.month),
+    "Y": lambda value: f"{value.year:04d}",
+    "H": lambda value: f"{value.hour:02d}",
+    "i": lambda value: f"{value.minute:02d}",
+}
+
+
+def datetime_formatter(format_string: str) -> Callable[[datetime], str]:
+    """``lambda value: dateformat.format(value, format_string)``, without its per-call setup
+    (a ``DateFormat`` object and a regular expression per value) when the format has only
+    the numeric characters of :data:`_NUMERIC_FORMATS` (any other letter or a backslash:
+    Django's own, e.g. the English « j M Y H:i » with its translated month)."""
+    if "\\" in format_string or any(c.isalpha() and c not in _NUMERIC_FORMATS for c in format_string):
+        return lambda value: date_format(value, format_string)
+    parts = [_NUMERIC_FORMATS.get(c, c) for c in format_string]
+    return lambda value: "".join(part if isinstance(part, str) else part(value) for part in parts)
+
+
 @dataclass(frozen=True, slots=True)
 class OverviewRow:
     """What one line of the overview shows, ready to print."""
@@ -171,7 +195,7 @@ def overview_rows(values: Iterable[Any], catalogue: OverviewCatalogue) -> list[O
     detail_url = url_maker("dossiers:dossier-detail")
     favourite_url = url_maker("dossiers:dossier-favourite")
     messages_url = url_maker("communication:message-list")
-    datetime_format = get_format("SHORT_DATETIME_FORMAT")
+    format_datetime = datetime_formatter(get_format("SHORT_DATETIME_FORMAT"))
     name_index = _name_index()
     service_order, original_order = _("Commande de service %(number)s"), _("Commande d'origine %(number)s")
     badges: dict[str, SafeString] = {}
@@ -200,7 +224,7 @@ def overview_rows(values: Iterable[Any], catalogue: OverviewCatalogue) -> list[O
                 product=_translated(product.names, name_index),
                 status=badge,
                 # What the template's |date:"SHORT_DATETIME_FORMAT" does, format looked up once.
-                last_activity=date_format(timezone.localtime(value.last_activity_at), datetime_format),
+                last_activity=format_datetime(timezone.localtime(value.last_activity_at)),
             )
         )
     return rows
