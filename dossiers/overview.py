@@ -58,7 +58,7 @@ def _start_of(day: date) -> datetime:
 class OverviewFilters:
     q: str = ""
     status: str = ""
-    group: ProductGroup | None = None
+    group: int | None = None  # a product group's id
     created_from: date | None = None
     created_to: date | None = None
     activity_from: date | None = None
@@ -79,7 +79,7 @@ class OverviewFilters:
         if self.status:
             dossiers = dossiers.filter(status=self.status)
         if self.group is not None:
-            dossiers = dossiers.filter(product_group=self.group)
+            dossiers = dossiers.filter(product_group_id=self.group)
         # Day bounds in the portal's time zone; the "to" day is included.
         if self.created_from:
             dossiers = dossiers.filter(created_at__gte=_start_of(self.created_from))

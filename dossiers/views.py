@@ -71,11 +71,11 @@ def dossier_list(request: DealerRequest) -> HttpResponse:
 
 
 def _render_dossier_list(request: DealerRequest, csrf_token: str | None, catalogue_stamp: str | None) -> HttpResponse:
-    form = OverviewForm(request.GET or None)
-    filters = form.filters()
     # The filter's groups, the products a search names and the rows' products: one query,
     # or none while the catalogue has not changed since this process last read it.
     catalogue = overview_catalogue(catalogue_stamp)
+    form = OverviewForm(request.GET or None, groups=[pk for pk, _names in catalogue.groups])
+    filters = form.filters()
     matching = filters.apply(Dossier.objects.for_customer(request.customer), user=request.user, catalogue=catalogue)
     # Counted without the favourite and read-mark joins, which cannot change the count.
     page = _page(
@@ -98,9 +98,7 @@ def _render_dossier_list(request: DealerRequest, csrf_token: str | None, catalog
             (value, label, value == filters.status)
             for value, label in form.fields["status"].choices  # type: ignore[attr-defined]
         ],
-        "group_options": [
-            (pk, name, filters.group is not None and pk == filters.group.pk) for pk, name in catalogue.group_choices()
-        ],
+        "group_options": [(pk, name, pk == filters.group) for pk, name in catalogue.group_choices()],
         "date_fields": [
             {
                 "name": name,

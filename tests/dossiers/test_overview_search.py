@@ -216,3 +216,18 @@ def test_a_product_the_signals_missed_is_read_again(owner_client: Client, owner:
     response = owner_client.get(URL, {"sort": "number"})
     assert response.status_code == 200
     assert "Discret" in response.content.decode()
+
+
+def test_the_group_filter_accepts_the_active_groups_only(owner_client: Client, owner: User) -> None:
+    active, inactive = ProductGroupFactory(), ProductGroupFactory(is_active=False)
+    in_active = DossierFactory(customer=owner.customer, product=ProductFactory(group=active))
+    in_inactive = DossierFactory(customer=owner.customer, product=ProductFactory(group=inactive))
+    everything = {in_active.number, in_inactive.number}
+
+    def numbers(group: object) -> set[str]:
+        response = owner_client.get(URL, {"group": group})
+        return {row.number for row in response.context["page"].object_list}
+
+    assert numbers(active.pk) == {in_active.number}
+    assert numbers(inactive.pk) == everything  # not a choice: the filter is ignored
+    assert numbers(f"{active.pk}x") == everything
