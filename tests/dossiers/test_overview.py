@@ -248,7 +248,7 @@ def test_overview_query_budget_is_constant(
         services.set_favourite(user=owner, dossier=dossier, starred=True)
         services.note_message_posted(dossier=dossier, at=timezone.now())
     services.mark_dossier_seen(user=owner, dossier=dossiers[0])
-    # Rendered (first visit): session, user with customer, catalogue (the filter's groups, the rows' products), count, page
+    # Rendered (first visit): session, user with customer, catalogue (filter's groups, rows' products), count, page
     with django_assert_max_num_queries(5):
         response = owner_client.get(URL)
     assert len(response.context["page"].object_list) == min(rows, 25)
