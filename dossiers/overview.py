@@ -8,6 +8,12 @@ The page is the portal's busiest, so its rows are computed here once, in Python,
 ``values_list`` (no model instances): one URL prefix instead of a ``reverse()`` per row,
 one status pill per status, one date format per page. A Jinja2 template prints them
 (``render_rows``), faster than Django's engine on the same markup.
+
+The catalogue (product groups and products, a few dozen rows) is read once per page —
+and reused by the process while the page cache's catalogue stamp stays the same
+(:func:`overview_catalogue`): it gives the filter's groups, the rows' product names
+(the page query has no join to the products) and the products a search names, as
+constant ids that let PostgreSQL combine the search's indexes (``DossierQuerySet.search``).
 """
 
 from __future__ import annotations
@@ -284,7 +290,9 @@ class OverviewCatalogue:
         """The products whose name in one of the portal's languages contains ``text``, in any case.
 
         Compared with ``str.casefold`` (Unicode's caseless matching): what ``icontains``
-        finds, and « strasse » finds « Straße » too, which PostgreSQL's ``UPPER`` does not.
+        found with a query, and a little more — « strasse » finds « Straße », which
+        PostgreSQL's ``UPPER`` does not, and on SQLite (whose ``LIKE`` folds ASCII only)
+        « école » finds « École ».
         """
         wanted = search_words(text).casefold()
         if not wanted:
@@ -304,6 +312,8 @@ def overview_catalogue(stamp: str | None = None, *, reread: bool = False) -> Ove
     while it is the same, the catalogue this process read under it is used again, for
     ``OVERVIEW_CACHE_SECONDS`` at most (what the cached pages themselves may be stale for
     when the shared cache missed a move). Without a stamp, or with ``reread``, it is read.
+    A page whose rows name a product the catalogue lacks (created without the signals,
+    by ``bulk_create``) reads it again (``dossiers.views``).
     """
     global _last_catalogue
     last = _last_catalogue

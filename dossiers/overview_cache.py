@@ -165,8 +165,8 @@ def cached_page(request: DealerRequest, render: Callable[[str | None, str | None
     ``render`` is given the placeholder to print as the CSRF token (or ``None``: print the
     real one) and the current catalogue stamp (or ``None`` without the cache: see
     ``dossiers.overview.overview_catalogue``), and must not depend on anything the key and
-    stamps do not cover (see the module docstring). A page is stored with the stamps it was rendered under, so the
-    stamps and the page come in one round trip to the cache.
+    stamps do not cover (see the module docstring). A page is stored with the stamps it
+    was rendered under, so the stamps and the page come in one round trip to the cache.
     """
     seconds: int = settings.OVERVIEW_CACHE_SECONDS
     if not seconds or _has_flash_messages(request):

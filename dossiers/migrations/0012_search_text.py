@@ -8,15 +8,15 @@ six per-column trigram indexes of 0005 and 0011 are dropped: nothing else search
 columns on their own (the admin's search ORs them with the customer's columns, across a
 join, where a dossier index cannot serve).
 
-Why: the six ``UPPER(col) LIKE`` ORed with the product condition made PostgreSQL filter
-every dossier of the customer (13.4 ms to count « namur » among the bench customer's
+Why: the six ``UPPER(col) LIKE`` ORed with the product subquery made PostgreSQL read
+every dossier of the customer (12.5–16 ms to count « namur » among the bench customer's
 5,000); one ``LIKE`` on the indexed column, ANDed with the customer's index in a bitmap,
-counts it in 1.8 ms, 3.3 ms with matching products as constant ids (measured with
-EXPLAIN ANALYZE on the bench database, December 2026; bench/README.md).
+counts it in 2.3–2.9 ms, 2.2–2.4 ms with matching products as constant ids (EXPLAIN
+ANALYZE on the bench database, 2 December 2026; bench/README.md).
 
-Adding a stored generated column rewrites the table once (about a second for 100,000
-dossiers, under an exclusive lock). SQLite, which has neither GIN nor pg_trgm, gets the
-column only.
+Adding a stored generated column rewrites the table once, under an exclusive lock: the
+whole migration, index included, took about 5 s on the bench's 100,000 dossiers. SQLite,
+which has neither GIN nor pg_trgm, gets the column only.
 """
 
 from django.db import migrations, models
