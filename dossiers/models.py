@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import re
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, FilteredRelation, OuterRef, Q
+from django.db.models import Exists, ExpressionWrapper, F, FilteredRelation, OuterRef, Q, Value
+from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +60,19 @@ def in_care_of(user: Any, prefix: str = "") -> Q:
     )
 
 
+# What the overview's search box looks in (besides product names), in Dossier.search_text.
+SEARCH_COLUMNS = ("number", "order_number", "reference", "warranty_numbers", "linked_order_number", "linked_reference")
+SEARCH_SEPARATOR = "\n"
+# Control characters (line breaks, tabs …) in a search are spaces: the text searched for
+# then never holds SEARCH_SEPARATOR, and cannot match across two of the columns.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]+")
+
+
+def search_words(text: str) -> str:
+    """``text`` as the search box looks for it: control characters as one space, ends stripped."""
+    return _CONTROL_CHARACTERS.sub(" ", text).strip()
+
+
 class DossierQuerySet(models.QuerySet["Dossier"]):
     def for_customer(self, customer: Customer) -> DossierQuerySet:
         return self.filter(customer=customer)
@@ -98,26 +114,36 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
             ),
         )
 
-    def search(self, text: str) -> DossierQuerySet:
+    def search(self, text: str, *, products: Collection[int] | None = None) -> DossierQuerySet:
         """Dossiers whose number, order number, reference (or those of the linked service or original
-        order), warranty numbers or product name contain ``text``.
+        order), warranty numbers or product name contain ``text``, in any case (``icontains``:
+        ``%`` and ``_`` are literal).
 
-        Each text column has a trigram index on PostgreSQL (migration 0005), so the OR
-        of ``icontains`` lookups becomes a BitmapOr of index scans; product names come
-        from the small catalogue and are matched first, by id.
+        The six texts are one generated column, ``search_text``, one per line; on PostgreSQL
+        it has a trigram index on ``UPPER(search_text)`` (migration 0012), which the planner
+        combines with the customer's index (a BitmapAnd): 2.3–2.9 ms to count « namur »
+        among the bench customer's 5,000 dossiers, against 12.5–16 ms when each of the six
+        columns was tested (``UPPER(col) LIKE`` ORed with a product subquery: no index could
+        serve, every dossier of the customer was read). Control characters of ``text`` are
+        spaces (:func:`search_words`), so it never holds the line break between two texts
+        and never matches across them.
+
+        ``products`` are the ids of the products whose name matches, resolved beforehand
+        (the overview finds them in the catalogue it has read, ``OverviewCatalogue``). They
+        must be constants in the SQL: then the product condition joins the bitmap (a
+        BitmapOr, 2.2–2.4 ms); with a subquery (``IN (SELECT …)``) PostgreSQL filters every
+        dossier of the customer again (5.4–9.9 ms). Without ``products`` they are looked up
+        with one query (``Product.objects.name_contains``) before the dossiers' query.
         """
-        text = text.strip()
+        text = search_words(text)
         if not text:
             return self
-        return self.filter(
-            Q(number__icontains=text)
-            | Q(order_number__icontains=text)
-            | Q(reference__icontains=text)
-            | Q(warranty_numbers__icontains=text)
-            | Q(linked_order_number__icontains=text)
-            | Q(linked_reference__icontains=text)
-            | Q(product__in=Product.objects.name_contains(text).values("pk"))
-        )
+        if products is None:
+            products = list(Product.objects.name_contains(text).values_list("pk", flat=True))
+        match = Q(search_text__icontains=text)
+        if products:
+            match |= Q(product_id__in=sorted(products))
+        return self.filter(match)
 
 
 class Dossier(models.Model):
@@ -166,6 +192,18 @@ class Dossier(models.Model):
     # parts are for. The Information tab and the overview show both orders.
     linked_order_number = models.CharField(_("numéro de la commande liée"), max_length=20, blank=True, editable=False)
     linked_reference = models.CharField(_("référence de la commande liée"), max_length=100, blank=True, editable=False)
+    # The overview's search box reads this one column (DossierQuerySet.search): the six
+    # searched texts, one per line, computed by the database on every write. A search
+    # text never holds a line break, so it can only match inside one of them.
+    search_text = models.GeneratedField(
+        expression=Concat(
+            *[part for column in SEARCH_COLUMNS for part in (Value(SEARCH_SEPARATOR), F(column))][1:],
+            output_field=models.TextField(),
+        ),
+        output_field=models.TextField(),
+        db_persist=True,
+        editable=False,
+    )
 
     objects = DossierQuerySet.as_manager()
 

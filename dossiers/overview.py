@@ -8,13 +8,20 @@ The page is the portal's busiest, so its rows are computed here once, in Python,
 ``values_list`` (no model instances): one URL prefix instead of a ``reverse()`` per row,
 one status pill per status, one date format per page. A Jinja2 template prints them
 (``render_rows``), faster than Django's engine on the same markup.
+
+The catalogue (product groups and products, a few dozen rows) is read once per page —
+and reused by the process while the page cache's catalogue stamp stays the same
+(:func:`overview_catalogue`): it gives the filter's groups, the rows' product names
+(the page query has no join to the products) and the products a search names, as
+constant ids that let PostgreSQL combine the search's indexes (``DossierQuerySet.search``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 
 from django.conf import settings
@@ -30,7 +37,7 @@ from accounts.models import User
 from catalogue.models import ProductGroup
 
 from .links import url_maker
-from .models import DossierQuerySet
+from .models import DossierQuerySet, search_words
 from .templatetags.dossier_tags import status_pill
 from .workflow import STATUS_ORDER
 
@@ -57,7 +64,7 @@ def _start_of(day: date) -> datetime:
 class OverviewFilters:
     q: str = ""
     status: str = ""
-    group: ProductGroup | None = None
+    group: int | None = None  # a product group's id
     created_from: date | None = None
     created_to: date | None = None
     activity_from: date | None = None
@@ -65,14 +72,20 @@ class OverviewFilters:
     favourites: bool = False
     sort: str = DEFAULT_SORT
 
-    def apply(self, dossiers: DossierQuerySet, *, user: User) -> DossierQuerySet:
-        """Filter and order ``dossiers`` (already scoped to the user's customer); ``user`` owns the favourites."""
+    def apply(
+        self, dossiers: DossierQuerySet, *, user: User, catalogue: OverviewCatalogue | None = None
+    ) -> DossierQuerySet:
+        """Filter and order ``dossiers`` (already scoped to the user's customer); ``user`` owns the favourites.
+
+        With ``catalogue``, the products a search names are found in it, not with a query.
+        """
         if self.q:
-            dossiers = dossiers.search(self.q)
+            products = catalogue.products_named(self.q) if catalogue is not None else None
+            dossiers = dossiers.search(self.q, products=products)
         if self.status:
             dossiers = dossiers.filter(status=self.status)
         if self.group is not None:
-            dossiers = dossiers.filter(product_group=self.group)
+            dossiers = dossiers.filter(product_group_id=self.group)
         # Day bounds in the portal's time zone; the "to" day is included.
         if self.created_from:
             dossiers = dossiers.filter(created_at__gte=_start_of(self.created_from))
@@ -117,8 +130,8 @@ def sort_links(current: str, query_string: str) -> dict[str, dict[str, str]]:
     return links
 
 
-# What a row of the overview reads from the database: no model instances, and the
-# product's name in every language (the row picks the reader's, like TranslatedName.name).
+# What a row of the overview reads from the database: no model instances, and no join
+# to the products, whose names the page has already read (OverviewCatalogue).
 ROW_COLUMNS = (
     "pk",
     "number",
@@ -127,17 +140,40 @@ ROW_COLUMNS = (
     "order_number",
     "linked_order_number",
     "linked_reference",
-    "product__is_service",
+    "product_id",
     "last_activity_at",
     "is_favourite",
     "is_unread",
-    *(f"product__name_{code}" for code, _name in settings.LANGUAGES),
 )
 
 
 def row_values(dossiers: DossierQuerySet) -> Any:
     """``dossiers`` (annotated by ``with_reader_marks``) as named tuples of :data:`ROW_COLUMNS`."""
     return dossiers.values_list(*ROW_COLUMNS, named=True)
+
+
+# The format characters of Django's ``date`` filter that the rows' formats use (fr, nl, de:
+# « d/m/Y H:i », « j-n-Y H:i », « d.m.Y H:i »), printed as django.utils.dateformat does.
+_NUMERIC_FORMATS: dict[str, Callable[[datetime], str]] = {
+    "d": lambda value: f"{value.day:02d}",
+    "j": lambda value: str(value.day),
+    "m": lambda value: f"{value.month:02d}",
+    "n": lambda value: str(value.month),
+    "Y": lambda value: f"{value.year:04d}",
+    "H": lambda value: f"{value.hour:02d}",
+    "i": lambda value: f"{value.minute:02d}",
+}
+
+
+def datetime_formatter(format_string: str) -> Callable[[datetime], str]:
+    """``lambda value: dateformat.format(value, format_string)``, without its per-call setup
+    (a ``DateFormat`` object and a regular expression per value) when the format has only
+    the numeric characters of :data:`_NUMERIC_FORMATS` (any other letter or a backslash:
+    Django's own, e.g. the English « j M Y H:i » with its translated month)."""
+    if "\\" in format_string or any(c.isalpha() and c not in _NUMERIC_FORMATS for c in format_string):
+        return lambda value: date_format(value, format_string)
+    parts = [_NUMERIC_FORMATS.get(c, c) for c in format_string]
+    return lambda value: "".join(part if isinstance(part, str) else part(value) for part in parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,17 +196,18 @@ class OverviewRow:
     last_activity: str
 
 
-def overview_rows(values: Iterable[Any]) -> list[OverviewRow]:
-    """The rows of one page, from the named tuples of :func:`row_values`."""
+def overview_rows(values: Iterable[Any], catalogue: OverviewCatalogue) -> list[OverviewRow]:
+    """The rows of one page, from the named tuples of :func:`row_values`, their products from ``catalogue``."""
     detail_url = url_maker("dossiers:dossier-detail")
     favourite_url = url_maker("dossiers:dossier-favourite")
     messages_url = url_maker("communication:message-list")
-    datetime_format = get_format("SHORT_DATETIME_FORMAT")
-    name_column = f"product__name_{(translation.get_language() or 'fr')[:2]}"
+    format_datetime = datetime_formatter(get_format("SHORT_DATETIME_FORMAT"))
+    name_index = _name_index()
     service_order, original_order = _("Commande de service %(number)s"), _("Commande d'origine %(number)s")
     badges: dict[str, SafeString] = {}
     rows = []
     for value in values:
+        product = catalogue.products[value.product_id]
         badge = badges.get(value.status)
         if badge is None:
             badge = badges[value.status] = status_pill(value.status)
@@ -185,16 +222,15 @@ def overview_rows(values: Iterable[Any]) -> list[OverviewRow]:
                 order_number=value.order_number,
                 reference=value.reference,
                 linked_order=(
-                    (original_order if value.product__is_service else service_order)
-                    % {"number": value.linked_order_number}
+                    (original_order if product.is_service else service_order) % {"number": value.linked_order_number}
                     if value.linked_order_number
                     else ""
                 ),
                 linked_reference=value.linked_reference,
-                product=getattr(value, name_column, "") or value.product__name_fr,
+                product=_translated(product.names, name_index),
                 status=badge,
                 # What the template's |date:"SHORT_DATETIME_FORMAT" does, format looked up once.
-                last_activity=date_format(timezone.localtime(value.last_activity_at), datetime_format),
+                last_activity=format_datetime(timezone.localtime(value.last_activity_at)),
             )
         )
     return rows
@@ -206,10 +242,107 @@ def render_rows(rows: list[OverviewRow]) -> SafeString:
     return mark_safe(html)  # noqa: S308  (the template escapes every value it prints)
 
 
-def group_choices() -> list[tuple[int, str]]:
-    """The active product groups as (pk, name in the reader's language), for the filter.
+NAME_COLUMNS = tuple(f"name_{code}" for code, _name in settings.LANGUAGES)
+_FRENCH = NAME_COLUMNS.index("name_fr")
 
-    Not cached on its own: the rendered overview page is (dossiers.overview_cache), and
-    the catalogue's few rows cost one small query when the page is rendered.
+
+def _name_index() -> int:
+    """Where the reader's language is in :data:`NAME_COLUMNS` (French if it is not there)."""
+    column = f"name_{(translation.get_language() or 'fr')[:2]}"
+    return NAME_COLUMNS.index(column) if column in NAME_COLUMNS else _FRENCH
+
+
+def _translated(names: tuple[str, ...], index: int) -> str:
+    """``TranslatedName.name``: the name in the reader's language, French when it is blank."""
+    return names[index] or names[_FRENCH]
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogueProduct:
+    names: tuple[str, ...]  # in the order of NAME_COLUMNS
+    folded: tuple[str, ...]  # the same, casefolded, blanks left out: what a search compares
+    is_service: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OverviewCatalogue:
+    """What the overview needs of the catalogue, read with one query (:func:`overview_catalogue`).
+
+    - ``groups``: the filter's choices, the active product groups ordered by position and
+      code, each with its names: what ``ProductGroup.objects.active()`` gives, a group
+      without products included;
+    - ``products``: every product (active or not, as ``Product.objects.name_contains``),
+      for the rows' product column and so that a search's product matches are constant
+      ids (``DossierQuerySet.search``).
+
+    Nothing in it depends on the reader: the names are picked in their language when used.
     """
-    return [(group.pk, group.name) for group in ProductGroup.objects.active()]
+
+    groups: tuple[tuple[int, tuple[str, ...]], ...]
+    products: dict[int, CatalogueProduct]
+
+    def group_choices(self) -> list[tuple[int, str]]:
+        """The filter's groups as (pk, name in the reader's language)."""
+        index = _name_index()
+        return [(pk, _translated(names, index)) for pk, names in self.groups]
+
+    def products_named(self, text: str) -> list[int]:
+        """The products whose name in one of the portal's languages contains ``text``, in any case.
+
+        Compared with ``str.casefold`` (Unicode's caseless matching): what ``icontains``
+        found with a query, and a little more — « strasse » finds « Straße », which
+        PostgreSQL's ``UPPER`` does not, and on SQLite (whose ``LIKE`` folds ASCII only)
+        « école » finds « École ».
+        """
+        wanted = search_words(text).casefold()
+        if not wanted:
+            return []
+        return [pk for pk, product in self.products.items() if any(wanted in name for name in product.folded)]
+
+
+# The catalogue last read by this process: (catalogue stamp, when it expires, catalogue).
+_last_catalogue: tuple[str, float, OverviewCatalogue] | None = None
+
+
+def overview_catalogue(stamp: str | None = None, *, reread: bool = False) -> OverviewCatalogue:
+    """The product groups with their products, one query (a LEFT JOIN: a group without products is a row too).
+
+    ``stamp`` is the page cache's catalogue stamp (``dossiers.overview_cache``), moved by
+    every save or deletion of a product or group, every catalogue load and every deploy:
+    while it is the same, the catalogue this process read under it is used again, for
+    ``OVERVIEW_CACHE_SECONDS`` at most (what the cached pages themselves may be stale for
+    when the shared cache missed a move). Without a stamp, or with ``reread``, it is read.
+    A page whose rows name a product the catalogue lacks (created without the signals,
+    by ``bulk_create``) reads it again (``dossiers.views``).
+    """
+    global _last_catalogue
+    last = _last_catalogue
+    if not reread and stamp is not None and last is not None and last[0] == stamp and monotonic() < last[1]:
+        return last[2]
+    catalogue = _read_catalogue()
+    if stamp is not None:
+        _last_catalogue = (stamp, monotonic() + settings.OVERVIEW_CACHE_SECONDS, catalogue)
+    return catalogue
+
+
+def _read_catalogue() -> OverviewCatalogue:
+    rows = ProductGroup.objects.order_by("position", "code").values_list(
+        "pk",
+        "is_active",
+        *NAME_COLUMNS,
+        "products__pk",
+        "products__is_service",
+        *(f"products__{column}" for column in NAME_COLUMNS),
+    )
+    width = len(NAME_COLUMNS)
+    groups: dict[int, tuple[str, ...]] = {}
+    products = {}
+    for pk, is_active, *values in rows:
+        if is_active and pk not in groups:
+            groups[pk] = tuple(values[:width])
+        product_pk, is_service, names = values[width], values[width + 1], tuple(values[width + 2 :])
+        if product_pk is not None:
+            products[product_pk] = CatalogueProduct(
+                names=names, folded=tuple(name.casefold() for name in names if name), is_service=is_service
+            )
+    return OverviewCatalogue(groups=tuple(groups.items()), products=products)

@@ -159,30 +159,31 @@ def _has_flash_messages(request: HttpRequest) -> bool:
     return len(messages.get_messages(request)) > 0
 
 
-def cached_page(request: DealerRequest, render: Callable[[str | None], HttpResponse]) -> HttpResponse:
-    """The page ``render(csrf_token)`` draws, from the cache when it is still current.
+def cached_page(request: DealerRequest, render: Callable[[str | None, str | None], HttpResponse]) -> HttpResponse:
+    """The page ``render(csrf_token, catalogue_stamp)`` draws, from the cache when it is still current.
 
     ``render`` is given the placeholder to print as the CSRF token (or ``None``: print the
-    real one) and must not depend on anything the key and stamps do not cover (see the
-    module docstring). A page is stored with the stamps it was rendered under, so the
-    stamps and the page come in one round trip to the cache.
+    real one) and the current catalogue stamp (or ``None`` without the cache: see
+    ``dossiers.overview.overview_catalogue``), and must not depend on anything the key and
+    stamps do not cover (see the module docstring). A page is stored with the stamps it
+    was rendered under, so the stamps and the page come in one round trip to the cache.
     """
     seconds: int = settings.OVERVIEW_CACHE_SECONDS
     if not seconds or _has_flash_messages(request):
-        return render(None)
+        return render(None, None)
     key, names = _page_key(request), _stamp_names(request)
     try:
         found = cache.get_many([*names, key])
         stamps = _current_stamps(names, found)
     except Exception:
         logger.warning("Overview cache unreachable; rendering the page", exc_info=True)
-        return render(None)
+        return render(None, None)
     placeholder = csrf_placeholder().encode()
     token = get_token(request).encode()
     entry = found.get(key)
     if isinstance(entry, tuple) and entry[0] == stamps:
         return HttpResponse(entry[1].replace(placeholder, token))
-    response = render(placeholder.decode())
+    response = render(placeholder.decode(), stamps[0])  # _stamp_names: the catalogue's first
     if response.status_code == 200 and not _has_flash_messages(request):
         try:
             cache.set(key, (stamps, response.content), timeout=seconds)

@@ -22,7 +22,7 @@ from . import overview_cache, services
 from .access import get_dossier_or_404
 from .forms import FavouriteForm, NewDossierForm, OverviewForm, TransitionForm
 from .models import Dossier, HistoryEvent
-from .overview import group_choices, overview_rows, render_rows, row_values, sort_links
+from .overview import overview_catalogue, overview_rows, render_rows, row_values, sort_links
 from .workflow import Action
 
 HISTORY_PAGE_SIZE = 50
@@ -65,13 +65,18 @@ def _page(
 @require_GET
 @dealer_required
 def dossier_list(request: DealerRequest) -> HttpResponse:
-    return overview_cache.cached_page(request, lambda csrf_token: _render_dossier_list(request, csrf_token))
+    return overview_cache.cached_page(
+        request, lambda csrf_token, catalogue_stamp: _render_dossier_list(request, csrf_token, catalogue_stamp)
+    )
 
 
-def _render_dossier_list(request: DealerRequest, csrf_token: str | None) -> HttpResponse:
-    form = OverviewForm(request.GET or None)
+def _render_dossier_list(request: DealerRequest, csrf_token: str | None, catalogue_stamp: str | None) -> HttpResponse:
+    # The filter's groups, the products a search names and the rows' products: one query,
+    # or none while the catalogue has not changed since this process last read it.
+    catalogue = overview_catalogue(catalogue_stamp)
+    form = OverviewForm(request.GET or None, groups=[pk for pk, _names in catalogue.groups])
     filters = form.filters()
-    matching = filters.apply(Dossier.objects.for_customer(request.customer), user=request.user)
+    matching = filters.apply(Dossier.objects.for_customer(request.customer), user=request.user, catalogue=catalogue)
     # Counted without the favourite and read-mark joins, which cannot change the count.
     page = _page(
         row_values(matching.with_reader_marks(request.user)),
@@ -80,7 +85,9 @@ def _render_dossier_list(request: DealerRequest, csrf_token: str | None) -> Http
         count_from=matching,
     )
     query_string = form.query_string()
-    rows = overview_rows(page.object_list)
+    if any(value.product_id not in catalogue.products for value in page.object_list):
+        catalogue = overview_catalogue(catalogue_stamp, reread=True)  # a product newer than the catalogue read
+    rows = overview_rows(page.object_list, catalogue)
     context = {
         "page": page,
         "rows": rows,
@@ -91,9 +98,7 @@ def _render_dossier_list(request: DealerRequest, csrf_token: str | None) -> Http
             (value, label, value == filters.status)
             for value, label in form.fields["status"].choices  # type: ignore[attr-defined]
         ],
-        "group_options": [
-            (pk, name, filters.group is not None and pk == filters.group.pk) for pk, name in group_choices()
-        ],
+        "group_options": [(pk, name, pk == filters.group) for pk, name in catalogue.group_choices()],
         "date_fields": [
             {
                 "name": name,
