@@ -18,10 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils import timezone
-from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 
+from dossiers.dates import datetime_formatter
 from dossiers.links import url_maker
 
 from .authors import author_label
@@ -108,6 +108,7 @@ class ThreadPage:
         self.annex_deactivate_url = url_maker("communication:annex-deactivate", "message", pk=dossier_pk)
         self.reply_url = url_maker("communication:message-reply", "message", pk=dossier_pk)
         self.datetime_format = get_format("SHORT_DATETIME_FORMAT")
+        self.format_datetime = datetime_formatter(self.datetime_format)
         self.file_actions, self.annex_actions = _("Actions du fichier %(name)s"), _("Actions de l'annexe %(title)s")
         self.sizes: dict[int, str] = {}
         self.inputs = (
@@ -166,7 +167,7 @@ class ThreadPage:
                 message["author__is_staff"],
             ),
             created_iso=created.isoformat(),
-            created=date_format(created, self.datetime_format),
+            created=self.format_datetime(created),
             parent_pk=message["parent_id"],
             parent_type_label=type_labels.get(parent_type, parent_type) if parent_type else "",
             parent_author=author_label(

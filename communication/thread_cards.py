@@ -40,7 +40,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import trans_real
 from markupsafe import Markup
 
-from dossiers import links, templating
+from dossiers import dates, links, templating
 
 from . import authors, sizes, thread
 from .thread import ThreadPage, files_by_message
@@ -58,7 +58,7 @@ _KEY_PREFIX = "communication:card:"
 def _code_digest() -> str:
     """The code and template that print a card, as this process runs them."""
     digest = hashlib.sha256()
-    for module in (thread, authors, sizes, links, templating):
+    for module in (thread, authors, sizes, dates, links, templating):
         digest.update(Path(module.__file__ or "").read_bytes())
     environment = engines["jinja2"].env  # type: ignore[attr-defined]
     source, _filename, _uptodate = environment.loader.get_source(environment, CARD_TEMPLATE)

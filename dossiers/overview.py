@@ -18,7 +18,7 @@ constant ids that let PostgreSQL combine the search's indexes (``DossierQuerySet
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from time import monotonic
@@ -28,7 +28,6 @@ from django.conf import settings
 from django.db.models import Case, IntegerField, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
-from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -36,6 +35,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from catalogue.models import ProductGroup
 
+from .dates import datetime_formatter
 from .links import url_maker
 from .models import DossierQuerySet, search_words
 from .templatetags.dossier_tags import status_pill
@@ -150,30 +150,6 @@ ROW_COLUMNS = (
 def row_values(dossiers: DossierQuerySet) -> Any:
     """``dossiers`` (annotated by ``with_reader_marks``) as named tuples of :data:`ROW_COLUMNS`."""
     return dossiers.values_list(*ROW_COLUMNS, named=True)
-
-
-# The format characters of Django's ``date`` filter that the rows' formats use (fr, nl, de:
-# « d/m/Y H:i », « j-n-Y H:i », « d.m.Y H:i »), printed as django.utils.dateformat does.
-_NUMERIC_FORMATS: dict[str, Callable[[datetime], str]] = {
-    "d": lambda value: f"{value.day:02d}",
-    "j": lambda value: str(value.day),
-    "m": lambda value: f"{value.month:02d}",
-    "n": lambda value: str(value.month),
-    "Y": lambda value: f"{value.year:04d}",
-    "H": lambda value: f"{value.hour:02d}",
-    "i": lambda value: f"{value.minute:02d}",
-}
-
-
-def datetime_formatter(format_string: str) -> Callable[[datetime], str]:
-    """``lambda value: dateformat.format(value, format_string)``, without its per-call setup
-    (a ``DateFormat`` object and a regular expression per value) when the format has only
-    the numeric characters of :data:`_NUMERIC_FORMATS` (any other letter or a backslash:
-    Django's own, e.g. the English « j M Y H:i » with its translated month)."""
-    if "\\" in format_string or any(c.isalpha() and c not in _NUMERIC_FORMATS for c in format_string):
-        return lambda value: date_format(value, format_string)
-    parts = [_NUMERIC_FORMATS.get(c, c) for c in format_string]
-    return lambda value: "".join(part if isinstance(part, str) else part(value) for part in parts)
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.utils.dateformat import format as date_format
 from django.utils.formats import get_format
 
-from dossiers.overview import datetime_formatter
+from dossiers.dates import datetime_formatter
 
 MOMENTS = [datetime(2026, 1, 2, 3, 4), datetime(2026, 12, 31, 23, 59), datetime(999, 10, 9, 0, 0)] + [
     datetime(2026, 3, 29, 0, 30) + timedelta(minutes=97 * n) for n in range(40)
