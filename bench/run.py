@@ -29,6 +29,7 @@ import re
 import secrets
 import shutil
 import socket
+import statistics
 import string
 import subprocess
 import sys
@@ -408,7 +409,8 @@ def main() -> None:
         # or quieter during the run weighs on every page alike, the floor included.
         for round_number in range(1, args.rounds + 1):
             print(f"round {round_number} of {args.rounds}", flush=True)
-            for name, measured_path in urls.items():
+            for name in _schedule(list(urls)):
+                measured_path = urls[name]
                 on, path = (
                     (printed_port, measured_path.removeprefix(PRINTED + " "))
                     if measured_path.startswith(PRINTED)
@@ -438,15 +440,29 @@ RENDERED_TARGETS = {
 }
 
 
+# In each round the floor is measured again after every this many pages.
+FLOOR_EVERY = 4
+
+
+def _schedule(names: list[str]) -> list[str]:
+    """One round: the floor (the first name), then the pages with the floor again after every
+    :data:`FLOOR_EVERY` of them, so that a few seconds of a busier machine (another
+    process, autovacuum) cannot make the floor of a whole round."""
+    floor, pages = names[0], names[1:]
+    order = [floor]
+    for start in range(0, len(pages), FLOOR_EVERY):
+        order += [*pages[start : start + FLOOR_EVERY], floor]
+    return order
+
+
 def _merge(measured: list[Result]) -> Result:
-    """One row per page: the mean of its rounds (requests per second, p50, p99), errors summed."""
-    n = len(measured)
+    """One row per page: the median of its measurements (requests per second, p50, p99), errors summed."""
     return Result(
         measured[0].name,
         measured[0].path,
-        sum(r.rps for r in measured) / n,
-        sum(r.p50_ms for r in measured) / n,
-        sum(r.p99_ms for r in measured) / n,
+        statistics.median(r.rps for r in measured),
+        statistics.median(r.p50_ms for r in measured),
+        statistics.median(r.p99_ms for r in measured),
         sum(r.errors for r in measured),
     )
 
@@ -456,7 +472,7 @@ def _report(results: list[Result], args: argparse.Namespace, with_wrk: bool) -> 
     print()
     print(
         f"gunicorn {args.workers} sync workers, {args.connections} connections, {args.duration:.0f} s per page "
-        f"in each of {args.rounds} interleaved rounds (figures: their mean), "
+        f"in each of {args.rounds} interleaved rounds, the floor after every {FLOOR_EVERY} pages (figures: medians), "
         f"load generator: {'wrk' if with_wrk else 'python threads'}, {os.cpu_count()} CPUs"
     )
     print()
