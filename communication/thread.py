@@ -1,7 +1,7 @@
 """The Communication tab's messages, computed in Python and printed by Jinja2.
 
-A thread page shows up to 50 messages. They are read as tuples (``thread_rows``: one SQL
-query, no model instances) and their files in one more query (``thread_files``);
+A thread page shows up to 50 messages. They are read as tuples with their files
+(``thread_rows``: one SQL query, no model instances);
 :class:`ThreadPage` translates every label once per page, makes every URL a string join
 on one ``reverse()``, formats every size and date. The card template
 (``templates/jinja2/communication/thread_card.html``) only prints: Django's template
@@ -13,7 +13,8 @@ Which messages and files appear is decided before, by ``thread_rows`` (the rules
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +26,7 @@ from dossiers.dates import datetime_formatter
 from dossiers.links import url_maker
 
 from .authors import author_label
-from .models import DOCUMENT_TYPES, Audience, ComplaintState, MessageType, thread_files
+from .models import DOCUMENT_TYPES, Audience, ComplaintState, MessageType
 from .sizes import file_size
 
 
@@ -125,8 +126,8 @@ class ThreadPage:
             *(make(0) for make in (self.download_url, self.deactivate_url, self.annex_deactivate_url, self.reply_url)),
         )
 
-    def _file(self, row: tuple[Any, ...], *, own_gear: bool) -> ThreadFile:
-        _message, _linked, pk, name, size, uploaded_by = row
+    def _file(self, file: list[Any], *, own_gear: bool) -> ThreadFile:
+        pk, name, size, uploaded_by = file
         own = own_gear and uploaded_by == self.reader_pk
         size_text = self.sizes.get(size)
         if size_text is None:
@@ -140,10 +141,8 @@ class ThreadPage:
             actions_label=self.file_actions % {"name": name} if own else "",
         )
 
-    def message(
-        self, message: Mapping[str, Any], own_files: Iterable[tuple[Any, ...]], linked_files: Iterable[tuple[Any, ...]]
-    ) -> ThreadMessage:
-        """One row of ``MessageQuerySet.thread()`` with its files (rows of ``thread_files``)."""
+    def message(self, message: Mapping[str, Any]) -> ThreadMessage:
+        """One row of ``thread_rows`` (a mapping of ``THREAD_COLUMNS``)."""
         reader_pk, type_labels = self.reader_pk, self.type_labels
         pk, kind, author_id = message["pk"], message["type"], message["author_id"]
         created = timezone.localtime(message["created_at"])
@@ -183,8 +182,8 @@ class ThreadPage:
             # A generated document's card is titled by its kind, in the reader's language.
             title=type_labels.get(kind, kind) if is_document else message["title"],
             body=message["body"],
-            files=[] if pending else [self._file(f, own_gear=not own_annex) for f in own_files],
-            linked_files=[self._file(f, own_gear=False) for f in linked_files],
+            files=[] if pending else [self._file(f, own_gear=not own_annex) for f in _files(message["files"])],
+            linked_files=[self._file(f, own_gear=False) for f in _files(message["linked_files"])],
             # A complaint's state is never empty: no state, no complaint (a LEFT JOIN).
             complaint=ThreadComplaint(
                 state,
@@ -203,14 +202,6 @@ class ThreadPage:
         )
 
 
-def files_by_message(
-    message_ids: list[int],
-) -> tuple[dict[int, list[tuple[Any, ...]]], dict[int, list[tuple[Any, ...]]]]:
-    """The active files of these messages (one query): their own, and those they link to, by message id."""
-    own_files: dict[int, list[tuple[Any, ...]]] = {}
-    linked_files: dict[int, list[tuple[Any, ...]]] = {}
-    if message_ids:
-        # Ordered by file id as uploaded, like the files of a message always were.
-        for row in sorted(thread_files(message_ids), key=lambda row: row[2]):
-            (linked_files if row[1] else own_files).setdefault(row[0], []).append(row)
-    return own_files, linked_files
+def _files(files_json: str | None) -> list[list[Any]]:
+    """The files of a row of ``thread_rows``: ``[id, name, size, uploader id]`` each, by id."""
+    return json.loads(files_json) if files_json else []

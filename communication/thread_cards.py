@@ -18,6 +18,9 @@ the card is printed from exactly the row and files that were hashed.
 The CSRF field of the « Désactiver » forms is never stored: cards hold a placeholder,
 replaced by the request's own field once the page is joined.
 
+The page's cards are also kept joined, under a digest of their keys in order: a thread
+read again as it was costs one value to fetch instead of one per card.
+
 When the cache cannot be reached, every card is printed: slower, never wrong.
 """
 
@@ -43,7 +46,7 @@ from markupsafe import Markup
 from dossiers import dates, links, templating
 
 from . import authors, sizes, thread
-from .thread import ThreadPage, files_by_message
+from .thread import ThreadPage
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +55,7 @@ CARD_TEMPLATE = "communication/thread_card.html"
 # message text can contain it.
 CSRF_FIELD_PLACEHOLDER = "<!-- csrf field -->"
 _KEY_PREFIX = "communication:card:"
+_THREAD_PREFIX = "communication:thread:"
 
 
 @cache
@@ -80,8 +84,8 @@ def _page_digest(page: ThreadPage) -> bytes:
     return hashlib.sha256(repr(parts).encode()).digest()
 
 
-def _card_key(page_digest: bytes, row: tuple[Any, ...], own: Sequence[Any], linked: Sequence[Any]) -> str:
-    return _KEY_PREFIX + hashlib.sha256(page_digest + repr((row, own, linked)).encode()).hexdigest()
+def _card_key(page_digest: bytes, row: tuple[Any, ...]) -> str:
+    return _KEY_PREFIX + hashlib.sha256(page_digest + repr(row).encode()).hexdigest()
 
 
 def render_thread(
@@ -91,15 +95,19 @@ def render_thread(
     where their content was printed before, printed by the Jinja2 template otherwise."""
     reader_pk = request.user.pk
     page = ThreadPage(dossier_pk=dossier_pk, reader_pk=reader_pk)
-    own_files, linked_files = files_by_message([row[0] for row in rows])
     page_digest = _page_digest(page)
-    keys = []
-    for row in rows:
-        keys.append(_card_key(page_digest, row, own_files.get(row[0], ()), linked_files.get(row[0], ())))
+    # A row holds its files (``thread_rows``): the key covers them.
+    keys = [_card_key(page_digest, row) for row in rows]
+    # The page's cards in their order, also kept whole: a thread read again as it was is one
+    # value to fetch, not one per card.
+    thread_key = _THREAD_PREFIX + hashlib.sha256("".join(keys).encode()).hexdigest()
     seconds: int = settings.THREAD_CARD_CACHE_SECONDS
     found: dict[str, Any] = {}
     if seconds:
         try:
+            whole = shared_cache.get(thread_key)
+            if isinstance(whole, str):
+                return _with_csrf_field(request, whole)
             found = shared_cache.get_many(keys)
         except Exception:
             logger.warning("Thread card cache unreachable; printing every card", exc_info=True)
@@ -110,18 +118,20 @@ def render_thread(
     for key, row in zip(keys, rows, strict=True):
         card = found.get(key)
         if not isinstance(card, str):
-            message = page.message(
-                dict(zip(columns, row, strict=True)), own_files.get(row[0], ()), linked_files.get(row[0], ())
-            )
+            message = page.message(dict(zip(columns, row, strict=True)))
             card = printed[key] = template.render(message=message, csrf_field=placeholder)
         cards.append(card)
-    if printed and seconds:
-        try:
-            shared_cache.set_many(printed, timeout=seconds)
-        except Exception:
-            logger.warning("Could not store thread cards", exc_info=True)
     # Each card as the loop printed it, a line of its own.
     html = '\n<ol class="list-unstyled communication-thread">\n  ' + "\n".join(cards) + "\n\n</ol>"
+    if seconds:
+        try:
+            shared_cache.set_many({**printed, thread_key: html}, timeout=seconds)
+        except Exception:
+            logger.warning("Could not store thread cards", exc_info=True)
+    return _with_csrf_field(request, html)
+
+
+def _with_csrf_field(request: HttpRequest, html: str) -> SafeString:
     # The field made once for all the page's forms, as Django's {% csrf_token %} is.
     html = html.replace(CSRF_FIELD_PLACEHOLDER, str(csrf_input(request)))
     return mark_safe(html)  # noqa: S308  (the template escapes every value it prints)

@@ -40,6 +40,22 @@ for client, urls in ((dealer, pages), (staff, admin_pages)):
         checked += 1
         if status != 200:
             print("FAILED", url, status)
+# The thread's files come from SQLite's JSON functions there: every active file of a
+# message the thread shows is a download link of the tab, and no other.
+import re
+from communication.models import Attachment, Message
+owner = User.objects.get(email="marie@dupont.example")
+files_seen = 0
+for dossier in Dossier.objects.filter(customer__number="100200"):
+    shown = set(Message.objects.visible_to(owner).filter(dossier=dossier).in_thread().values_list("pk", flat=True))
+    expected = set(Attachment.objects.filter(message__in=shown, is_active=True).values_list("pk", flat=True))
+    html = dealer.get(f"/dossiers/{dossier.pk}/communication/").content.decode()
+    linked = set(int(pk) for pk in re.findall(r'/files/(\\d+)/download/', html))
+    own_links = expected <= linked
+    files_seen += len(expected)
+    if not own_links or not linked <= set(Attachment.objects.filter(is_active=True).values_list("pk", flat=True)):
+        print("FAILED files of", dossier.number, sorted(expected), sorted(linked))
+print("FILES", files_seen)
 print("CHECKED", checked)
 """
 
@@ -82,4 +98,5 @@ def test_every_demo_page_works_on_the_embedded_sqlite_defaults(tmp_path: Path) -
     assert "FAILED" not in out, out
     checked = int(out.split("CHECKED")[1].split()[0])
     assert checked > 40  # the 4 overview pages, 4 tabs of each of the demo customer's dossiers, 5 admin pages
+    assert int(out.split("FILES")[1].split()[0]) > 0  # the demo's threads hold files, read through SQLite's JSON
     assert any((tmp_path / "mail").iterdir())  # seed_demo's documents were mailed, as files

@@ -24,6 +24,7 @@ from .conftest import upload
 pytestmark = pytest.mark.django_db
 
 CARD_PREFIX = "communication:card:"
+THREAD_PREFIX = "communication:thread:"
 
 
 def _thread(dossier: Dossier) -> str:
@@ -46,19 +47,27 @@ def _without_tokens(html: str) -> str:
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
 
 
-def _stored_cards() -> dict[str, str]:
-    """The cards in the cache of this test run (its key prefix), by their key."""
+def _stored(prefix: str) -> dict[str, str]:
+    """The entries of this test run (its key prefix) whose keys start with ``prefix``."""
     client = cache._cache.get_client()  # type: ignore[attr-defined]
-    full_prefix = cache.make_key(CARD_PREFIX)
-    names = [key.decode()[len(full_prefix) - len(CARD_PREFIX) :] for key in client.keys(full_prefix + "*")]
+    full_prefix = cache.make_key(prefix)
+    names = [key.decode()[len(full_prefix) - len(prefix) :] for key in client.keys(full_prefix + "*")]
     return {name: cache.get(name) for name in names}
+
+
+def _stored_cards() -> dict[str, str]:
+    return _stored(CARD_PREFIX)
+
+
+def _stored_threads() -> dict[str, str]:
+    return _stored(THREAD_PREFIX)
 
 
 @pytest.fixture(autouse=True)
 def _empty_card_cache() -> Iterator[None]:
-    cache.delete_many(list(_stored_cards()))
+    cache.delete_many([*_stored_cards(), *_stored_threads()])
     yield
-    cache.delete_many(list(_stored_cards()))
+    cache.delete_many([*_stored_cards(), *_stored_threads()])
 
 
 @pytest.fixture
@@ -75,15 +84,32 @@ def test_a_second_visit_serves_the_stored_cards(
     owner_client: Client, dossier: Dossier, thread: dict[str, Message]
 ) -> None:
     first = _page(owner_client, dossier)
-    stored = _stored_cards()
-    assert len(stored) == len(thread)
-    # Proof that the page is made of the stored cards: a card changed in the cache shows.
+    stored, threads = _stored_cards(), _stored_threads()
+    assert len(stored) == len(thread) and len(threads) == 1
+    # Proof that the page is the stored thread: changed in the cache, the change shows.
+    ((thread_name, whole),) = threads.items()
+    cache.set(thread_name, whole.replace("Voici le métré", "Lu dans le fil gardé"))
+    assert "Lu dans le fil gardé" in _card(_page(owner_client, dossier), thread["remark"])
+    # Without the whole thread, the page is made of the stored cards: a card changed shows.
+    cache.delete(thread_name)
     name, card = next((name, card) for name, card in stored.items() if f'id="message-{thread["remark"].pk}"' in card)
     cache.set(name, card.replace("Voici le métré", "Lu dans le cache"))
-    second = _page(owner_client, dossier)
-    assert "Lu dans le cache" in _card(second, thread["remark"])
+    assert "Lu dans le cache" in _card(_page(owner_client, dossier), thread["remark"])
     cache.set(name, card)
+    cache.delete(thread_name)
     assert _without_tokens(_page(owner_client, dossier)) == _without_tokens(first)
+    assert _stored_threads() == {thread_name: whole}  # joined again from the cards, the same
+
+
+def test_a_new_message_prints_one_card(
+    owner_client: Client, dossier: Dossier, thread: dict[str, Message], post: Callable[..., Message]
+) -> None:
+    _page(owner_client, dossier)
+    before = set(_stored_cards())
+    post(body="Et une de plus")
+    _page(owner_client, dossier)
+    assert len(set(_stored_cards()) - before) == 1
+    assert len(_stored_threads()) == 2  # the thread before and after: another list of cards
 
 
 def test_no_stored_card_holds_a_csrf_token_and_every_form_gets_the_requests_own(
@@ -91,7 +117,7 @@ def test_no_stored_card_holds_a_csrf_token_and_every_form_gets_the_requests_own(
 ) -> None:
     html = _page(owner_client, dossier)
     token = owner_client.cookies[settings.CSRF_COOKIE_NAME].value
-    for card in _stored_cards().values():
+    for card in [*_stored_cards().values(), *_stored_threads().values()]:
         assert "csrfmiddlewaretoken" not in card and token not in card
     annex_card = _card(html, thread["annex"])
     assert CSRF_FIELD_PLACEHOLDER not in html
@@ -204,7 +230,7 @@ def test_a_cache_time_of_zero_stores_nothing(
     owner_client: Client, dossier: Dossier, thread: dict[str, Message]
 ) -> None:
     assert "Voici le métré" in _page(owner_client, dossier)
-    assert _stored_cards() == {}
+    assert _stored_cards() == {} and _stored_threads() == {}
 
 
 def test_the_threads_sql_reads_what_the_orm_rules_allow(
