@@ -46,6 +46,7 @@ from markupsafe import Markup
 from dossiers import dates, links, templating
 
 from . import authors, sizes, thread
+from .models import THREAD_COLUMNS
 from .thread import ThreadPage
 
 logger = logging.getLogger(__name__)
@@ -88,11 +89,9 @@ def _card_key(page_digest: bytes, row: tuple[Any, ...]) -> str:
     return _KEY_PREFIX + hashlib.sha256(page_digest + repr(row).encode()).hexdigest()
 
 
-def render_thread(
-    request: HttpRequest, rows: Sequence[tuple[Any, ...]], columns: Sequence[str], *, dossier_pk: int
-) -> SafeString:
-    """The thread's ``<ol>`` for ``rows`` (tuples of ``columns``, newest first), cards from the cache
-    where their content was printed before, printed by the Jinja2 template otherwise."""
+def render_thread(request: HttpRequest, rows: Sequence[tuple[Any, ...]], *, dossier_pk: int) -> SafeString:
+    """The thread's ``<ol>`` for ``rows`` (tuples of ``THREAD_COLUMNS``, newest first), cards from the
+    cache where their content was printed before, printed by the Jinja2 template otherwise."""
     reader_pk = request.user.pk
     page = ThreadPage(dossier_pk=dossier_pk, reader_pk=reader_pk)
     page_digest = _page_digest(page)
@@ -118,7 +117,7 @@ def render_thread(
     for key, row in zip(keys, rows, strict=True):
         card = found.get(key)
         if not isinstance(card, str):
-            message = page.message(dict(zip(columns, row, strict=True)))
+            message = page.message(dict(zip(THREAD_COLUMNS, row, strict=True)))
             card = printed[key] = template.render(message=message, csrf_field=placeholder)
         cards.append(card)
     # Each card as the loop printed it, a line of its own.

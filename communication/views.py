@@ -27,7 +27,7 @@ from . import services
 from .authors import author_name
 from .downloads import attachment_response
 from .forms import ConfirmForm, MessageForm, ReplyForm, add_service_errors
-from .models import THREAD_COLUMNS, Attachment, Message, MessageType, thread_rows
+from .models import Attachment, Message, MessageType, thread_rows
 from .thread_cards import render_thread
 
 THREAD_PAGE_SIZE = 50
@@ -90,9 +90,7 @@ def message_list(request: DealerRequest, pk: int) -> HttpResponse:
             "dossier": dossier,
             "tab": "communication",
             "page": page,
-            "thread_html": render_thread(request, messages_on_page, THREAD_COLUMNS, dossier_pk=dossier.pk)
-            if messages_on_page
-            else "",
+            "thread_html": render_thread(request, messages_on_page, dossier_pk=dossier.pk) if messages_on_page else "",
         },
     )
 
