@@ -25,12 +25,14 @@ WhiteNoise from each web node. The TLS certificate is self-signed (var/stack/tls
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import secrets
 import shutil
 import ssl
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -39,6 +41,11 @@ from pathlib import Path
 BASE = Path(__file__).resolve().parents[1]
 HERE = BASE / "var" / "stack"
 RUN, LOG, TLS = HERE / "run", HERE / "log", HERE / "tls"
+# nginx's workers run as www-data and buffer request bodies (uploads, the S3 PUTs of the
+# documents) in these folders. Not under the checkout: a checkout in a private folder
+# (mktemp -d makes it 0700) would stop www-data on the way there, and every upload would
+# fail with « Permission denied ». One folder per checkout, in the system's temp folder.
+NGINX_TEMP = Path(tempfile.gettempdir()) / f"ereps-stack-nginx-{hashlib.sha256(str(BASE).encode()).hexdigest()[:12]}"
 MAILDIR = HERE / "maildir"
 BIN = Path(sys.executable).parent  # the virtualenv that runs this script
 
@@ -266,6 +273,7 @@ def render_nginx_conf() -> Path:
     servers = "\n".join(f"        server {HOST}:{PORTS[node]} max_fails=1 fail_timeout=5s;" for node in WEB_NODES)
     values = {
         "RUN": str(RUN),
+        "NGINX_TEMP": str(NGINX_TEMP),
         "LOG": str(LOG),
         "CERT": str(CERT),
         "KEY": str(KEY),
@@ -286,10 +294,9 @@ def render_nginx_conf() -> Path:
     assert "{{" not in text, "a placeholder of nginx.conf.template was not filled"
     conf = RUN / "nginx.conf"
     conf.write_text(text)
-    temp = RUN / "nginx"  # nginx's workers run as www-data and buffer request bodies here
     for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (temp / name).mkdir(parents=True, exist_ok=True)
-    for folder in (temp, *temp.iterdir()):
+        (NGINX_TEMP / name).mkdir(parents=True, exist_ok=True)
+    for folder in (NGINX_TEMP, *NGINX_TEMP.iterdir()):
         shutil.chown(folder, "www-data")
     return conf
 
