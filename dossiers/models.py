@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, ExpressionWrapper, F, FilteredRelation, OuterRef, Q, Value
+from django.db.models import Exists, ExpressionWrapper, F, OuterRef, Q, Value
 from django.db.models.functions import Concat
 from django.urls import reverse
 from django.utils import timezone
@@ -60,7 +59,8 @@ def in_care_of(user: Any, prefix: str = "") -> Q:
     )
 
 
-# What the overview's search box looks in (besides product names), in Dossier.search_text.
+# What the overview's search box looks in (besides product names), in Dossier.search_text
+# (dossiers.overview_sql).
 SEARCH_COLUMNS = ("number", "order_number", "reference", "warranty_numbers", "linked_order_number", "linked_reference")
 SEARCH_SEPARATOR = "\n"
 # Control characters (line breaks, tabs …) in a search are spaces: the text searched for
@@ -95,55 +95,6 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
                 Q(last_message_at__isnull=True) | Q(read_past), output_field=models.BooleanField()
             )
         )
-
-    def with_reader_marks(self, user: User) -> DossierQuerySet:
-        """Annotate ``is_favourite`` and ``is_unread`` for ``user`` with two LEFT JOINs.
-
-        Joins rather than per-row subqueries: both tables are unique on (user, dossier),
-        so each dossier row meets at most one mark and the page stays one query.
-        """
-        return self.annotate(
-            my_favourite=FilteredRelation("favourites", condition=Q(favourites__user=user)),
-            my_seen=FilteredRelation("seen_marks", condition=Q(seen_marks__user=user)),
-        ).annotate(
-            is_favourite=ExpressionWrapper(Q(my_favourite__id__isnull=False), output_field=models.BooleanField()),
-            is_unread=ExpressionWrapper(
-                Q(last_message_at__isnull=False)
-                & (Q(my_seen__seen_at__isnull=True) | Q(last_message_at__gt=F("my_seen__seen_at"))),
-                output_field=models.BooleanField(),
-            ),
-        )
-
-    def search(self, text: str, *, products: Collection[int] | None = None) -> DossierQuerySet:
-        """Dossiers whose number, order number, reference (or those of the linked service or original
-        order), warranty numbers or product name contain ``text``, in any case (``icontains``:
-        ``%`` and ``_`` are literal).
-
-        The six texts are one generated column, ``search_text``, one per line; on PostgreSQL
-        it has a trigram index on ``UPPER(search_text)`` (migration 0012), which the planner
-        combines with the customer's index (a BitmapAnd): 2.3–2.9 ms to count « namur »
-        among the bench customer's 5,000 dossiers, against 12.5–16 ms when each of the six
-        columns was tested (``UPPER(col) LIKE`` ORed with a product subquery: no index could
-        serve, every dossier of the customer was read). Control characters of ``text`` are
-        spaces (:func:`search_words`), so it never holds the line break between two texts
-        and never matches across them.
-
-        ``products`` are the ids of the products whose name matches, resolved beforehand
-        (the overview finds them in the catalogue it has read, ``OverviewCatalogue``). They
-        must be constants in the SQL: then the product condition joins the bitmap (a
-        BitmapOr, 2.2–2.4 ms); with a subquery (``IN (SELECT …)``) PostgreSQL filters every
-        dossier of the customer again (5.4–9.9 ms). Without ``products`` they are looked up
-        with one query (``Product.objects.name_contains``) before the dossiers' query.
-        """
-        text = search_words(text)
-        if not text:
-            return self
-        if products is None:
-            products = list(Product.objects.name_contains(text).values_list("pk", flat=True))
-        match = Q(search_text__icontains=text)
-        if products:
-            match |= Q(product_id__in=sorted(products))
-        return self.filter(match)
 
 
 class Dossier(models.Model):
@@ -192,7 +143,7 @@ class Dossier(models.Model):
     # parts are for. The Information tab and the overview show both orders.
     linked_order_number = models.CharField(_("numéro de la commande liée"), max_length=20, blank=True, editable=False)
     linked_reference = models.CharField(_("référence de la commande liée"), max_length=100, blank=True, editable=False)
-    # The overview's search box reads this one column (DossierQuerySet.search): the six
+    # The overview's search box reads this one column (dossiers.overview_sql): the six
     # searched texts, one per line, computed by the database on every write. A search
     # text never holds a line break, so it can only match inside one of them.
     search_text = models.GeneratedField(

@@ -1,11 +1,12 @@
 """« Aperçu des dossiers »: the filters a dealer can apply, the sort allow-list, the rows.
 
-Only what this module names ever reaches the ORM: a sort key is looked up in
-:data:`SORTS`, a filter is a typed field of :class:`OverviewFilters`. Anything else in
-the query string is ignored.
+Only what this module names ever reaches the database: a sort key is looked up in
+:data:`SORTS`, a filter is a typed field of :class:`OverviewFilters`, and
+``dossiers.overview_sql`` turns them into its one statement. Anything else in the query
+string is ignored.
 
-The page is the portal's busiest, so its rows are computed here once, in Python, from a
-``values_list`` (no model instances): one URL prefix instead of a ``reverse()`` per row,
+The page is the portal's busiest, so its rows are computed here once, in Python, from
+plain tuples (no model instances): one URL prefix instead of a ``reverse()`` per row,
 one status pill per status, one date format per page. A Jinja2 template prints them
 (``render_rows``), faster than Django's engine on the same markup.
 
@@ -13,37 +14,36 @@ The catalogue (product groups and products, a few dozen rows) is read once per p
 and reused by the process while the page cache's catalogue stamp stays the same
 (:func:`overview_catalogue`): it gives the filter's groups, the rows' product names
 (the page query has no join to the products) and the products a search names, as
-constant ids that let PostgreSQL combine the search's indexes (``DossierQuerySet.search``).
+constant ids that let PostgreSQL combine the search's indexes (``overview_sql``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from time import monotonic
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Case, IntegerField, Value, When
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from accounts.models import User
 from catalogue.models import ProductGroup
 
 from .dates import datetime_formatter
 from .links import url_maker
-from .models import DossierQuerySet, search_words
+from .models import search_words
 from .templatetags.dossier_tags import status_pill
-from .workflow import STATUS_ORDER
 
 DEFAULT_SORT = "-activity"
 
-# Public sort key → ORDER BY. ``id`` last so pages never overlap on equal values.
+# Public sort key → ORDER BY (``overview_sql`` names the columns). ``id`` last so pages
+# never overlap on equal values; ``status_position`` is the status's place in the workflow
+# (Actif … Annulé, ``workflow.STATUS_ORDER``), not its code's alphabetical order.
 SORTS: dict[str, tuple[str, ...]] = {
     "activity": ("last_activity_at", "id"),
     "-activity": ("-last_activity_at", "-id"),
@@ -56,12 +56,17 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _start_of(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
-
-
 @dataclass(frozen=True)
 class OverviewFilters:
+    """What the dealer filters and sorts on, valid values only (``forms.OverviewForm.filters``).
+
+    ``q`` is found in ``Dossier.search_text`` (the six searched texts, one per line) and in
+    the product names, in any case (``icontains``: ``%`` and ``_`` literal); its control
+    characters are spaces (``models.search_words``), so it never holds the line break
+    between two texts and never matches across them. The dates are days in the portal's
+    time zone, the "to" day included; ``favourites`` are the reader's own.
+    """
+
     q: str = ""
     status: str = ""
     group: int | None = None  # a product group's id
@@ -71,42 +76,6 @@ class OverviewFilters:
     activity_to: date | None = None
     favourites: bool = False
     sort: str = DEFAULT_SORT
-
-    def apply(
-        self, dossiers: DossierQuerySet, *, user: User, catalogue: OverviewCatalogue | None = None
-    ) -> DossierQuerySet:
-        """Filter and order ``dossiers`` (already scoped to the user's customer); ``user`` owns the favourites.
-
-        With ``catalogue``, the products a search names are found in it, not with a query.
-        """
-        if self.q:
-            products = catalogue.products_named(self.q) if catalogue is not None else None
-            dossiers = dossiers.search(self.q, products=products)
-        if self.status:
-            dossiers = dossiers.filter(status=self.status)
-        if self.group is not None:
-            dossiers = dossiers.filter(product_group_id=self.group)
-        # Day bounds in the portal's time zone; the "to" day is included.
-        if self.created_from:
-            dossiers = dossiers.filter(created_at__gte=_start_of(self.created_from))
-        if self.created_to:
-            dossiers = dossiers.filter(created_at__lt=_start_of(self.created_to + timedelta(days=1)))
-        if self.activity_from:
-            dossiers = dossiers.filter(last_activity_at__gte=_start_of(self.activity_from))
-        if self.activity_to:
-            dossiers = dossiers.filter(last_activity_at__lt=_start_of(self.activity_to + timedelta(days=1)))
-        if self.favourites:
-            dossiers = dossiers.filter(favourites__user=user)
-        ordering = SORTS.get(self.sort, SORTS[DEFAULT_SORT])
-        if "status_position" in ordering[0]:
-            # Along the workflow (Actif … Annulé), not alphabetically by code.
-            dossiers = dossiers.annotate(
-                status_position=Case(
-                    *(When(status=value, then=Value(position)) for value, position in STATUS_ORDER.items()),
-                    output_field=IntegerField(),
-                )
-            )
-        return dossiers.order_by(*ordering)
 
 
 def sort_links(current: str, query_string: str) -> dict[str, dict[str, str]]:
@@ -130,28 +99,6 @@ def sort_links(current: str, query_string: str) -> dict[str, dict[str, str]]:
     return links
 
 
-# What a row of the overview reads from the database: no model instances, and no join
-# to the products, whose names the page has already read (OverviewCatalogue).
-ROW_COLUMNS = (
-    "pk",
-    "number",
-    "reference",
-    "status",
-    "order_number",
-    "linked_order_number",
-    "linked_reference",
-    "product_id",
-    "last_activity_at",
-    "is_favourite",
-    "is_unread",
-)
-
-
-def row_values(dossiers: DossierQuerySet) -> Any:
-    """``dossiers`` (annotated by ``with_reader_marks``) as named tuples of :data:`ROW_COLUMNS`."""
-    return dossiers.values_list(*ROW_COLUMNS, named=True)
-
-
 @dataclass(frozen=True, slots=True)
 class OverviewRow:
     """What one line of the overview shows, ready to print."""
@@ -173,7 +120,7 @@ class OverviewRow:
 
 
 def overview_rows(values: Iterable[Any], catalogue: OverviewCatalogue) -> list[OverviewRow]:
-    """The rows of one page, from the named tuples of :func:`row_values`, their products from ``catalogue``."""
+    """The rows of one page, from the ``OverviewValues`` of ``overview_sql``, their products from ``catalogue``."""
     detail_url = url_maker("dossiers:dossier-detail")
     favourite_url = url_maker("dossiers:dossier-favourite")
     messages_url = url_maker("communication:message-list")
@@ -249,7 +196,7 @@ class OverviewCatalogue:
       without products included;
     - ``products``: every product (active or not, as ``Product.objects.name_contains``),
       for the rows' product column and so that a search's product matches are constant
-      ids (``DossierQuerySet.search``).
+      ids (``overview_sql``).
 
     Nothing in it depends on the reader: the names are picked in their language when used.
     """

@@ -144,13 +144,6 @@ def test_products_named_matches_like_icontains() -> None:
     assert catalogue.products_named(" \n ") == []
 
 
-def test_search_without_the_catalogue_looks_products_up(owner: User, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
-    found = DossierFactory(customer=owner.customer, product=ProductFactory(name_fr="Pergola Algarve"))
-    DossierFactory(customer=owner.customer)
-    with django_assert_num_queries(2):  # the products, then the dossiers
-        assert [d.number for d in Dossier.objects.for_customer(owner.customer).search("algarve")] == [found.number]
-
-
 def test_the_filters_groups_are_the_active_ones_in_order(owner_client: Client, owner: User) -> None:
     second = ProductGroupFactory(code="b-second", position=2, name_fr="Deuxième", name_nl="Tweede")
     first_b = ProductGroupFactory(code="b-first", position=1, name_fr="Premier B", name_nl="")
