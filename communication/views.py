@@ -22,6 +22,7 @@ from accounts.tenancy import DealerRequest, dealer_required
 from dossiers import services as dossier_services
 from dossiers.access import get_dossier_or_404
 from dossiers.models import Dossier
+from dossiers.paging import page_number
 
 from . import services
 from .authors import author_name
@@ -53,14 +54,14 @@ def _thread_page(request: DealerRequest, dossier: Dossier, number: str | None) -
 
     Each row ends with the thread's number of messages (``thread_rows``): a page that has
     rows needs no COUNT; only a number past the end costs a second query."""
-    wanted = max(int(number), 1) if number and number.isdigit() and len(number) < 10 else 1
+    wanted = max(page_number(number), 1)
 
-    def rows(page_number: int) -> list[tuple[Any, ...]]:
+    def rows(page_at: int) -> list[tuple[Any, ...]]:
         return thread_rows(
             dossier_id=dossier.pk,
             customer_id=request.customer.pk,
             limit=THREAD_PAGE_SIZE,
-            offset=(page_number - 1) * THREAD_PAGE_SIZE,
+            offset=(page_at - 1) * THREAD_PAGE_SIZE,
         )
 
     found = rows(wanted)

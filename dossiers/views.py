@@ -23,6 +23,7 @@ from .forms import FavouriteForm, NewDossierForm, OverviewForm, TransitionForm
 from .models import Dossier, HistoryEvent
 from .overview import overview_catalogue, overview_rows, render_rows, sort_links
 from .overview_sql import overview_page
+from .paging import page_number
 from .workflow import Action
 
 HISTORY_PAGE_SIZE = 50
@@ -42,14 +43,9 @@ def home(request: HttpRequest) -> HttpResponse:
     return redirect("dossiers:dossier-list")
 
 
-def _page_number(raw_number: str | None) -> int:
-    """A page number from the query string: a missing, negative or non-numeric one is 1."""
-    return int(raw_number) if raw_number and raw_number.isdigit() and len(raw_number) < 10 else 1
-
-
 def _page(items: QuerySet[Any], raw_number: str | None, per_page: int) -> Page:
     """A page of ``items``; a missing, negative or non-numeric number is page 1, too high the last."""
-    return Paginator(items, per_page).get_page(_page_number(raw_number))
+    return Paginator(items, per_page).get_page(page_number(raw_number))
 
 
 @require_GET
@@ -72,7 +68,7 @@ def _render_dossier_list(request: DealerRequest, csrf_token: str | None, catalog
         user_id=request.user.pk,
         filters=filters,
         products=catalogue.products_named(filters.q) if filters.q else [],
-        number=_page_number(request.GET.get("page")),
+        number=page_number(request.GET.get("page")),
         per_page=settings.PAGE_SIZE,
     )
     query_string = form.query_string()

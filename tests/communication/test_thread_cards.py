@@ -263,7 +263,7 @@ def test_the_threads_sql_reads_what_the_orm_rules_allow(
     assert [row[0] for row in second] == expected[2:4] and second[0][-1] == len(expected)
 
 
-@pytest.mark.parametrize(("asked", "shown"), [("", 1), ("abc", 1), ("0", 1), ("-1", 1), ("2", 2), ("99", 2)])
+@pytest.mark.parametrize(("asked", "shown"), [("", 1), ("abc", 1), ("0", 1), ("-1", 1), ("²", 1), ("2", 2), ("99", 2)])
 def test_page_numbers_from_the_query_string(
     owner_client: Client, dossier: Dossier, post: Callable[..., Message], asked: str, shown: int
 ) -> None:

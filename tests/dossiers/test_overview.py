@@ -165,7 +165,7 @@ def test_html_in_a_reference_is_escaped_in_the_list(owner_client: Client, owner:
     assert "&lt;b&gt;gras&lt;/b&gt;" in body
 
 
-@pytest.mark.parametrize("page", ["0", "-1", "abc", "2.5", "99999", "9" * 50, ""])
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "2.5", "99999", "9" * 50, "", "²", "١"])
 def test_odd_page_numbers_never_fail(owner_client: Client, mine: list[Dossier], page: str) -> None:
     response = owner_client.get(URL, {"page": page})
     assert len(_numbers(response)) == 3
