@@ -21,7 +21,6 @@ from typing import Any, NamedTuple
 from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import connection
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from .models import Dossier, DossierSeen, Favourite, search_words
 from .overview import DEFAULT_SORT, SORTS, OverviewFilters
@@ -56,16 +55,11 @@ _ORDER_COLUMNS = {
 }
 
 
-class _CountedPaginator(Paginator):
+def _paginator(count: int, per_page: int) -> Paginator:
     """A paginator told the count (the page's statement counted the dossiers), never counting itself."""
-
-    def __init__(self, count: int, per_page: int) -> None:
-        super().__init__((), per_page)
-        self._counted = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._counted
+    paginator = Paginator((), per_page)
+    paginator.count = count  # a cached_property: set, it is not computed
+    return paginator
 
 
 def overview_page(
@@ -81,14 +75,14 @@ def overview_page(
     where, params = _where(customer_id=customer_id, user_id=user_id, filters=filters, products=products)
     wanted = max(number, 1)
     count, values = _fetch(where, params, user_id, filters.sort, limit=per_page, offset=(wanted - 1) * per_page)
-    paginator = _CountedPaginator(count, per_page)
+    paginator = _paginator(count, per_page)
     try:
         number = paginator.validate_number(number)
     except EmptyPage:
         number = paginator.num_pages
     if number != wanted:
         count, values = _fetch(where, params, user_id, filters.sort, limit=per_page, offset=(number - 1) * per_page)
-        paginator = _CountedPaginator(count, per_page)
+        paginator = _paginator(count, per_page)
         number = min(number, paginator.num_pages)  # fewer dossiers than a moment ago: stay on a page that exists
     return Page(values, number, paginator)
 
