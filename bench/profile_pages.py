@@ -44,7 +44,7 @@ def main() -> None:
 
     django.setup()
     from django.db import connection
-    from django.test import Client
+    from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
     from accounts.models import User
@@ -66,8 +66,6 @@ def main() -> None:
     client = Client()
     client.force_login(User.objects.get(email=BENCH_USER))
     counter = iter(range(10**9))
-    from django.test import override_settings
-
     for name, url in chosen.items():
         no_cards = override_settings(THREAD_CARD_CACHE_SECONDS=0) if name.endswith("cards printed") else None
         if no_cards is not None:
