@@ -100,10 +100,10 @@ class RedisWaits:
         return result, list(self.calls), time.monotonic() - started
 
 
-def _assert_one_timeout_at_most(calls: list[float], seconds: float, what: str) -> None:
+def _assert_one_timeout(calls: list[float], seconds: float, what: str) -> None:
+    """Exactly one call sat in a timeout (none: Redis was not frozen), and the rest cost nothing."""
     detail = f"{what}: Redis calls {[round(c, 3) for c in calls]}, {seconds:.2f}s in all"
-    assert calls, f"{what} made no call to Redis: nothing was measured"
-    assert len([c for c in calls if c >= WAITED]) <= 1, detail
+    assert len([c for c in calls if c >= WAITED]) == 1, detail
     assert sum(calls) < BOUND + MARGIN, detail
 
 
@@ -141,8 +141,7 @@ def test_requests_are_not_stalled_by_a_frozen_redis_and_the_mail_waits_for_the_s
                 )
             )
             assert response.status_code == 302
-            _assert_one_timeout_at_most(calls, seconds, "the first request")
-            assert max(calls) >= WAITED, f"the first request met no timeout: was Redis frozen? {calls}"
+            _assert_one_timeout(calls, seconds, "the first request")
             mail = OutboundMail.objects.get(recipient=staff.email)
             assert (mail.status, mail.attempts) == (MailStatus.QUEUED, 0)  # committed, waiting
 
@@ -188,8 +187,7 @@ def test_placing_an_order_is_not_stalled_by_a_frozen_redis_and_its_document_wait
         try:
             response, calls, seconds = waits.during(lambda: owner_client.post(order_url))
             assert response.status_code == 302
-            _assert_one_timeout_at_most(calls, seconds, "placing the order")
-            assert max(calls) >= WAITED, f"placing the order met no timeout: was Redis frozen? {calls}"
+            _assert_one_timeout(calls, seconds, "placing the order")
             assert Dossier.objects.get(pk=dossier.pk).status == Status.ORDERED
             document = Document.objects.get(dossier=dossier, kind=DocumentKind.ORDER_CONFIRMATION)
             assert (document.state, document.attempts) == (DocumentState.PENDING, 0)  # committed, waiting
